@@ -1,0 +1,244 @@
+import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
+import {
+  ConnectionHub,
+  resolveConnectionOptions,
+  type ConnectionRegistry,
+} from '@kindling/websocket';
+import { engine, FALLBACK_WARNING, uws, type Engine } from './engine.js';
+import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
+import { createLogger, type Logger, type LoggerSetting } from './logger.js';
+import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
+import type { Router } from './router/router.js';
+import type { WebSocketRouteOptions } from './router/websocket-route-options.js';
+import { Lifecycle } from './server/lifecycle.js';
+import { installSignalHandlers } from './server/signals.js';
+import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
+import { UpgradePipeline, type ResolvedWebSocketOptions } from './upgrade/upgrade-pipeline.js';
+
+/** App-wide WebSocket defaults; every route option can be set here too. */
+export interface WebSocketDefaults extends WebSocketRouteOptions {
+  /**
+   * uWS's own frame limit, above every route's `maxPayloadLength`. Between a route's limit and
+   * this one the peer gets a proper 1009 close; past this one uWS drops the TCP connection
+   * without a close frame (the peer sees 1006).
+   * @default 16 MiB, or twice the largest route limit if that is larger
+   */
+  hardMaxPayloadLength?: number;
+}
+
+/** Options for {@link App}. See docs/app.md. */
+export interface AppOptions {
+  /** @default `{ level: 'info' }` */
+  logger?: LoggerSetting;
+  /** HTTPS/WSS. @default undefined (plain HTTP) */
+  tls?: TlsSetting;
+  /** Largest request body in bytes (413 past it). @default 1048576 */
+  bodyLimit?: number;
+  /** Largest total request header size in bytes (431 past it). @default 16384 */
+  maxHeaderBytes?: number;
+  /** When true, `/a/` and `/a` are different paths. @default false */
+  strictTrailingSlash?: boolean;
+  /** Defaults for every WebSocket route. */
+  websocket?: WebSocketDefaults;
+}
+
+/** Options for {@link App.listen}. */
+export interface ListenOptions {
+  /** @default 3000 */
+  port?: number;
+  /** @default '0.0.0.0' */
+  host?: string;
+  /** Shut down gracefully on SIGINT/SIGTERM. @default false */
+  handleSignals?: boolean;
+}
+
+/** Options for {@link App.shutdown}. */
+export interface ShutdownOptions {
+  /** How long to wait for in-flight requests and peers before terminating. @default 10000 */
+  timeoutMs?: number;
+  /** Close code sent to every WebSocket. @default 1001 */
+  code?: number;
+  /** Close reason sent to every WebSocket. @default 'Server shutting down' */
+  reason?: string;
+}
+
+/** What shutdown did: connections closed cleanly and those terminated at the deadline. */
+export interface ShutdownResult {
+  closed: number;
+  forced: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * A Kindling server: a router served by uWebSockets.js. See docs/app.md.
+ *
+ * @example
+ * ```ts
+ * const app = new App(router, { logger: { level: 'info' } });
+ * const port = await app.listen({ port: 3000, handleSignals: true });
+ * ```
+ */
+export class App {
+  /** `'uws-native'` unless uWS fell back to its slow emulation (logged at error level). */
+  readonly engine: Engine = engine;
+  /** The app logger. */
+  readonly log: Logger;
+  readonly #options: AppOptions;
+  readonly #routes: CompiledRoutes<ResolvedWebSocketOptions>;
+  readonly #lifecycle = new Lifecycle();
+  readonly #hub: ConnectionHub;
+  #uws: TemplatedApp | undefined;
+  #listenSocket: us_listen_socket | undefined;
+  #port: number | undefined;
+  #tls: ResolvedTls | undefined;
+  #shutdown: Promise<ShutdownResult> | undefined;
+  #removeSignalHandlers: (() => void) | undefined;
+
+  constructor(router: Router, options: AppOptions = {}) {
+    this.#options = options;
+    this.log = createLogger(options.logger);
+    if (this.engine !== 'uws-native') this.log.error({ event: 'engine.fallback', engine: this.engine }, FALLBACK_WARNING);
+    const defaults = options.websocket ?? {};
+    this.#routes = compileRoutes(
+      router.routeTable(),
+      (route, pattern) => {
+        const merged = { ...defaults, ...route };
+        try {
+          return { ...merged, connection: resolveConnectionOptions(merged) };
+        } catch (err) {
+          throw new TypeError(`websocket('${pattern}'): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        }
+      },
+      { strictTrailingSlash: options.strictTrailingSlash ?? false },
+    );
+    this.#hub = new ConnectionHub({ logger: this.log });
+  }
+
+  /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */
+  get connections(): ConnectionRegistry {
+    return this.#hub.connections;
+  }
+
+  /** The bound port once listening. */
+  get port(): number | undefined {
+    return this.#port;
+  }
+
+  /** The PEM certificate when `tls: 'self-signed'` is used (so a client can trust it). */
+  get certificate(): string | undefined {
+    return this.#tls?.certificate;
+  }
+
+  /** The certificate files in use when TLS is on. */
+  get tlsFiles(): TlsFiles | undefined {
+    return this.#tls?.files;
+  }
+
+  /** Sends to every connection subscribed to `topic`. Returns false when nobody is. */
+  publish(topic: string, data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
+    return this.#hub.publish(topic, data, isBinary);
+  }
+
+  /**
+   * Starts serving. Resolves with the bound port (pass port 0 for an ephemeral one).
+   * @example
+   * ```ts
+   * const port = await app.listen(0, '127.0.0.1');
+   * ```
+   */
+  async listen(portOrOptions: number | ListenOptions = {}, host?: string): Promise<number> {
+    const options: ListenOptions = typeof portOrOptions === 'number' ? { port: portOrOptions, ...(host ? { host } : {}) } : portOrOptions;
+    if (this.#lifecycle.phase !== 'idle') throw new Error(`App cannot listen: it is ${this.#lifecycle.phase}`);
+    const port = options.port ?? 3000;
+    const bindHost = options.host ?? '0.0.0.0';
+    const app = await this.#createUws();
+    const listenSocket = await new Promise<us_listen_socket | false>((resolve) => app.listen(bindHost, port, resolve));
+    if (!listenSocket) {
+      await this.#tls?.dispose();
+      throw new Error(`Could not listen on ${bindHost}:${port} (address in use or not permitted)`);
+    }
+    this.#listenSocket = listenSocket;
+    this.#port = uws.us_socket_local_port(listenSocket);
+    this.#lifecycle.phase = 'listening';
+    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this);
+    this.log.info({ event: 'app.listen', host: bindHost, port: this.#port, tls: this.#tls !== undefined, engine: this.engine }, 'app.listen');
+    return this.#port;
+  }
+
+  /**
+   * Stops gracefully: stop accepting (listen socket closed, new requests and upgrades 503),
+   * wait for in-flight requests, close every WebSocket with 1001, wait for peers until the
+   * deadline, then terminate the rest. Calling it again returns the same promise.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<ShutdownResult> {
+    this.#shutdown ??= this.#runShutdown(options);
+    return this.#shutdown;
+  }
+
+  /** `await using app = ...` shuts the app down at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  async #runShutdown(options: ShutdownOptions): Promise<ShutdownResult> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
+    this.#lifecycle.phase = 'draining';
+    this.#removeSignalHandlers?.();
+    if (this.#listenSocket) uws.us_listen_socket_close(this.#listenSocket);
+    this.#listenSocket = undefined;
+    await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - Date.now()))]);
+    const result = await this.#hub.closeAll({
+      code: options.code ?? 1001,
+      reason: options.reason ?? 'Server shutting down',
+      timeoutMs: Math.max(0, deadline - Date.now()),
+    });
+    this.#lifecycle.phase = 'closed';
+    await this.#tls?.dispose();
+    this.log.info({ event: 'app.closed', ...result }, 'app.closed');
+    return result;
+  }
+
+  async #createUws(): Promise<TemplatedApp> {
+    const tlsSetting = this.#options.tls;
+    if (tlsSetting) this.#tls = await resolveTls(tlsSetting);
+    const files = this.#tls?.files;
+    const app = files
+      ? uws.SSLApp({ cert_file_name: files.certFile, key_file_name: files.keyFile, ...(files.passphrase ? { passphrase: files.passphrase } : {}) })
+      : uws.App();
+    const limits: HttpLimits = {
+      bodyLimit: positive('bodyLimit', this.#options.bodyLimit, MiB),
+      maxHeaderBytes: positive('maxHeaderBytes', this.#options.maxHeaderBytes, 16 * 1024),
+    };
+    const http = new HttpPipeline(this.#routes, this.log, limits, this.#lifecycle);
+    const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle);
+    const routeOptions = this.#routes.websocket.routes().map((r) => r.value.options);
+    const largestRouteLimit = Math.max(0, ...routeOptions.map((o) => o.connection.maxPayloadLength));
+    const anyCompression = routeOptions.some((o) => o.compression);
+    this.#hub.attach(app);
+    app.ws(
+      '/*',
+      this.#hub.behavior({
+        upgrade: upgrade.handle,
+        maxPayloadLength: this.#options.websocket?.hardMaxPayloadLength ?? Math.max(16 * MiB, largestRouteLimit * 2),
+        compression: anyCompression ? uws.SHARED_COMPRESSOR : uws.DISABLED,
+        maxBackpressure: Math.max(0, ...routeOptions.map((o) => o.connection.maxBackpressure)) * 2 || 2 * MiB,
+      }),
+    );
+    app.any('/*', http.handle);
+    this.#uws = app;
+    return app;
+  }
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

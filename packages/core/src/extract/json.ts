@@ -1,0 +1,56 @@
+import { validateDto } from '@kindling/websocket';
+import { InvalidJson, UnsupportedMediaType } from '../errors/rejections.js';
+import type { RequestContext } from '../request/request-context.js';
+import type { Extractor } from './extractor.js';
+import { extractorName, type DtoClass, type ExtractorDtoOptions } from './dto-class.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The JSON request body, for HTTP routes only (an upgrade is a GET without a body; using it on
+ * a WebSocket route is a compile error). It must be the last extractor. Wrong content type is a
+ * 415, unparsable JSON a 400 `INVALID_JSON`, a DTO that fails validation a 422
+ * `VALIDATION_FAILED`, a body over the limit a 413.
+ *
+ * @example
+ * ```ts
+ * class CreateRoom { @IsString() @Length(1, 64) name!: string; }
+ * router.post('/rooms', [Json(CreateRoom)], (body) => Response.created({ name: body.name }));
+ * ```
+ */
+export function Json(): Extractor<unknown, 'body'>;
+export function Json<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<T, 'body'>;
+export function Json<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'body'> {
+  return {
+    name: extractorName('Json', dto),
+    source: 'body',
+    async extract(ctx) {
+      const value = await readJsonBody(ctx);
+      return dto ? validateDto(dto, value, options) : value;
+    },
+  };
+}
+
+/** Reads and parses a JSON body, checking the content type first. */
+export async function readJsonBody(ctx: RequestContext): Promise<unknown> {
+  const type = ctx.headers['content-type'];
+  if (!isJsonContentType(type)) throw new UnsupportedMediaType(type, 'application/json');
+  const bytes = await ctx.bytes();
+  let text: string;
+  try {
+    text = decoder.decode(bytes);
+  } catch {
+    throw new InvalidJson('body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new InvalidJson(err instanceof Error ? err.message : 'parse error');
+  }
+}
+
+function isJsonContentType(type: string | undefined): boolean {
+  if (!type) return false;
+  const mime = (type.split(';', 1)[0] ?? '').trim().toLowerCase();
+  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
+}

@@ -1,0 +1,27 @@
+import { coerceStringRecord } from '@kindling/websocket';
+import type { QueryRecord } from '../request/query-string.js';
+import type { Extractor } from './extractor.js';
+import { extractorName, type DtoClass, type ExtractorDtoOptions } from './dto-class.js';
+
+/**
+ * The query string. Without a DTO: a record of strings (arrays for repeated keys). With a DTO
+ * class: strings converted to its property types and validated; failure is a 400
+ * `VALIDATION_FAILED` listing each property, and a repeated key into a scalar property is a
+ * failure, not a silent pick. A malformed escape is a 400 `MALFORMED_URI`.
+ *
+ * @example
+ * ```ts
+ * class WsQuery { @IsString() token!: string; @IsOptional() @IsInt() since?: number; }
+ * router.websocket('/feed', [Query(WsQuery)], (q, ws) => ws.sendJson({ since: q.since }));
+ * ```
+ */
+export function Query(): Extractor<QueryRecord, 'request'>;
+export function Query<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<T, 'request'>;
+export function Query<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'request'> {
+  if (!dto) return { name: 'Query()', source: 'request', extract: (ctx) => ctx.query };
+  return {
+    name: extractorName('Query', dto),
+    source: 'request',
+    extract: (ctx) => coerceStringRecord(dto, ctx.query, { ...options, status: 400 }),
+  };
+}

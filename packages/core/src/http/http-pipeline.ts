@@ -1,0 +1,188 @@
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { Logger } from 'pino';
+import { HeadersTooLarge, MalformedUri, MethodNotAllowed, PayloadTooLarge, RouteNotFound, ServerDraining, UpgradeRequired } from '../errors/rejections.js';
+import { isPromise, runExtractors } from '../extract/extractor.js';
+import { runMiddleware } from '../middleware.js';
+import { BodyReader, RequestAborted } from '../request/body.js';
+import { RequestContext, type SharedContext } from '../request/request-context.js';
+import { resolveRequestId } from '../request/request-id.js';
+import { readRequestParts, type RequestParts } from '../request/request-parts.js';
+import { errorToResponse } from '../response/error-response.js';
+import { Response, toResponse, type HandlerResult } from '../response/response.js';
+import { writeResponse } from '../response/write-response.js';
+import type { CompiledHttpRoute, CompiledRoutes } from '../router/compiled-routes.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+
+/** Limits applied to every HTTP request. */
+export interface HttpLimits {
+  /** Largest request body in bytes; a larger one is answered 413 and not read further. @default 1 MiB */
+  readonly bodyLimit: number;
+  /** Largest total size of request header names and values in bytes (431 past it). @default 16 KiB */
+  readonly maxHeaderBytes: number;
+}
+
+const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Serves plain HTTP requests: routing, body, middleware, extractors, handler, response, log. */
+export class HttpPipeline {
+  readonly #routes: CompiledRoutes<unknown>;
+  readonly #log: Logger;
+  readonly #limits: HttpLimits;
+  readonly #lifecycle: Lifecycle;
+
+  constructor(routes: CompiledRoutes<unknown>, log: Logger, limits: HttpLimits, lifecycle: Lifecycle) {
+    this.#routes = routes;
+    this.#log = log;
+    this.#limits = limits;
+    this.#lifecycle = lifecycle;
+  }
+
+  /** The uWS `any('/*')` callback. */
+  readonly handle = (res: HttpResponse, req: HttpRequest): void => {
+    const started = performance.now();
+    const parts = readRequestParts(req, res);
+    const exchange = new Exchange(res, parts, started, this.#log, this.#lifecycle);
+    res.onAborted(() => exchange.abort());
+    this.#lifecycle.requestStarted();
+    try {
+      this.#route(exchange, parts);
+    } catch (err) {
+      exchange.finish(errorToResponse(err, this.#log), '');
+    }
+  };
+
+  #route(exchange: Exchange, parts: RequestParts): void {
+    if (this.#lifecycle.draining) return exchange.finish(errorToResponse(new ServerDraining(), this.#log), '');
+    if (headerBytes(parts) > this.#limits.maxHeaderBytes) {
+      return exchange.finish(errorToResponse(new HeadersTooLarge(this.#limits.maxHeaderBytes), this.#log), '', true);
+    }
+    const match = this.#routes.http.match(parts.method, parts.path);
+    if (match.kind !== 'found') return this.#unmatched(exchange, parts, match.kind === 'method-not-allowed' ? match.allow : undefined, match.kind === 'malformed');
+    const route = match.value;
+    const body = this.#startBody(exchange, parts);
+    if (body === 'rejected') return;
+    const ctx = exchange.context(route.shared, body);
+    ctx.params = match.params;
+    ctx.route = route.pattern;
+    exchange.route = route.pattern;
+    if (route.middleware.length > 0) {
+      return exchange.settle(runMiddleware(route.middleware, ctx, async () => toResponse(await invoke(route, ctx))), route.pattern);
+    }
+    const result = invoke(route, ctx);
+    if (isPromise(result)) return exchange.settle(result, route.pattern);
+    exchange.finish(result, route.pattern);
+  }
+
+  /** No HTTP route matched: 405, 426 for a WebSocket-only path, 400 for a bad escape, or 404 — after root middleware. */
+  #unmatched(exchange: Exchange, parts: RequestParts, allow: readonly string[] | undefined, malformed: boolean): void {
+    const rejection = (): Response => {
+      if (malformed) return errorToResponse(new MalformedUri('path', parts.path), this.#log);
+      if (allow) return errorToResponse(new MethodNotAllowed(parts.method, allow), this.#log);
+      if (this.#routes.websocket.match('GET', parts.path).kind === 'found') return errorToResponse(new UpgradeRequired(), this.#log);
+      return errorToResponse(new RouteNotFound(parts.method, parts.path), this.#log);
+    };
+    const root = this.#routes.root;
+    if (root.middleware.length === 0) return exchange.finish(rejection(), '');
+    const ctx = exchange.context(root.shared, undefined);
+    exchange.settle(runMiddleware(root.middleware, ctx, async () => rejection()), '');
+  }
+
+  #startBody(exchange: Exchange, parts: RequestParts): BodyReader | undefined | 'rejected' {
+    const length = parts.headers['content-length'];
+    const chunked = parts.headers['transfer-encoding'] !== undefined;
+    if (BODYLESS.has(parts.method) && !chunked && (length === undefined || length === '0')) return undefined;
+    if (length === '0' && !chunked) return undefined;
+    const limit = this.#limits.bodyLimit;
+    if (length !== undefined && Number(length) > limit) {
+      // Answer at once and close: reading a body we will refuse wastes the limit's worth of bandwidth.
+      exchange.finish(errorToResponse(new PayloadTooLarge(limit), this.#log), '', true);
+      return 'rejected';
+    }
+    const reader = new BodyReader(exchange.res, limit, (err) => exchange.corked(() => exchange.finish(errorToResponse(err, this.#log), exchange.route, true)));
+    exchange.body = reader;
+    return reader;
+  }
+}
+
+function invoke(route: CompiledHttpRoute, ctx: RequestContext): HandlerResult | Promise<HandlerResult> {
+  if (route.extractors.length === 0) return route.handler() as HandlerResult | Promise<HandlerResult>;
+  const values = runExtractors(route.extractors, ctx);
+  if (isPromise(values)) return values.then((args) => route.handler(...args) as HandlerResult);
+  return route.handler(...values) as HandlerResult | Promise<HandlerResult>;
+}
+
+function headerBytes(parts: RequestParts): number {
+  let total = 0;
+  for (const name in parts.headers) total += name.length + (parts.headers[name] as string).length + 4;
+  return total;
+}
+
+/** One request/response exchange: tracks abort and completion, writes exactly once, logs once. */
+class Exchange {
+  aborted = false;
+  done = false;
+  route = '';
+  body: BodyReader | undefined;
+  readonly requestId: string;
+  #ctx: RequestContext | undefined;
+
+  constructor(
+    readonly res: HttpResponse,
+    readonly parts: RequestParts,
+    readonly started: number,
+    readonly log: Logger,
+    readonly lifecycle: Lifecycle,
+  ) {
+    this.requestId = resolveRequestId(parts.headers['x-request-id']);
+  }
+
+  context(shared: SharedContext, body: BodyReader | undefined): RequestContext {
+    return (this.#ctx ??= new RequestContext(this.parts, shared, { isUpgrade: false, requestId: this.requestId, logger: this.log, ...(body ? { body } : {}) }));
+  }
+
+  abort(): void {
+    if (this.aborted || this.done) return;
+    this.aborted = true;
+    this.body?.abort();
+    this.#complete(0, 'aborted');
+  }
+
+  /** Awaits an async result and writes it, corked, unless the client went away meanwhile. */
+  settle(result: Promise<unknown>, route: string): void {
+    result.then(
+      (value) => this.corked(() => this.finish(value as HandlerResult, route)),
+      (err: unknown) => {
+        if (err instanceof RequestAborted) return;
+        this.corked(() => this.finish(errorToResponse(err, this.#ctx?.log ?? this.log), route));
+      },
+    );
+  }
+
+  finish(result: HandlerResult, route: string, close = false): void {
+    if (this.done || this.aborted) return;
+    this.done = true;
+    this.route = route;
+    let response: Response;
+    try {
+      response = toResponse(result);
+    } catch (err) {
+      response = errorToResponse(err, this.log);
+    }
+    writeResponse(this.res, response, this.requestId, { head: this.parts.method === 'HEAD', close: close || this.lifecycle.draining });
+    this.#complete(response.status);
+  }
+
+  /** Runs a write inside `res.cork()` unless the exchange is already over. */
+  corked(write: () => void): void {
+    if (this.aborted || this.done) return;
+    this.res.cork(write);
+  }
+
+  #complete(status: number, outcome?: 'aborted'): void {
+    this.lifecycle.requestFinished();
+    const durationMs = Math.round((performance.now() - this.started) * 1000) / 1000;
+    const fields = { event: 'http.request', method: this.parts.method, path: this.parts.path, route: this.route, status, durationMs, requestId: this.requestId };
+    if (outcome === 'aborted') this.log.debug({ ...fields, aborted: true }, 'http.request');
+    else this.log.info(fields, 'http.request');
+  }
+}

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+
+export { App } from './app.js';
+export type { AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
+export { engine } from './engine.js';
+export type { Engine } from './engine.js';
+export type { Logger, LoggerSetting } from './logger.js';
+
+export { Router } from './router/router.js';
+export type { HttpMethod, HttpRouteMethod } from './router/router.js';
+export type { CheckExtractors, ExtractedArgs, HttpHandler, KindlingTypeError, WebSocketHandler } from './router/route-types.js';
+export type { PathParams } from './router/path-params.js';
+export type { WebSocketRouteOptions } from './router/websocket-route-options.js';
+export type { Middleware, Next } from './middleware.js';
+
+export { createExtractor } from './extract/extractor.js';
+export type { AnyExtractor, Extractor, ExtractorSource } from './extract/extractor.js';
+export { State, Extension } from './extract/state.js';
+export { Path, Param } from './extract/path.js';
+export type { InferredPathParams, PathExtractor } from './extract/path.js';
+export { Query } from './extract/query.js';
+export { Headers, Header, Cookies, Cookie } from './extract/headers.js';
+export type { SingleValueOptions } from './extract/headers.js';
+export { Json } from './extract/json.js';
+export { RequestId, RemoteAddress, Protocol } from './extract/connection-info.js';
+export type { DtoClass, ExtractorDtoOptions } from './extract/dto-class.js';
+
+export { RequestContext } from './request/request-context.js';
+export type { ExtensionKey, SharedContext } from './request/request-context.js';
+export type { QueryRecord } from './request/query-string.js';
+export type { CookieOptions } from './request/cookies.js';
+export { Response } from './response/response.js';
+export type { HandlerResult, ResponseBody } from './response/response.js';
+
+export { HttpError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, InternalError } from './errors/http-error.js';
+export {
+  MalformedUri,
+  RouteNotFound,
+  MethodNotAllowed,
+  MissingHeader,
+  MissingCookie,
+  InvalidJson,
+  UnsupportedMediaType,
+  PayloadTooLarge,
+  HeadersTooLarge,
+  InvalidHandshake,
+  UnsupportedWebSocketVersion,
+  UpgradeRequired,
+  OriginNotAllowed,
+  ServerDraining,
+  MissingDependency,
+} from './errors/rejections.js';
+export type { TlsFiles, TlsSetting } from './server/tls.js';
+
+// The names an application needs from @kindling/websocket, so one import serves.
+export {
+  ERROR_CODES,
+  KindlingError,
+  WebSocketConnection,
+  ConnectionRegistry,
+  CloseCode,
+  validateDto,
+  Nested,
+  ArrayOf,
+} from '@kindling/websocket';
+export type { ErrorCode, ErrorBody, Message, TextMessage, BinaryMessage, CloseInfo, SendResult, ConnectionOptions } from '@kindling/websocket';

@@ -1,0 +1,41 @@
+import type { ConnectionOptions } from '@kindling/websocket';
+
+/**
+ * Options for one WebSocket route; unset ones fall back to the app's `websocket` defaults.
+ * See docs/websocket.md for every option and its default.
+ */
+export interface WebSocketRouteOptions extends Partial<ConnectionOptions> {
+  /**
+   * Accept permessage-deflate when the client offers it.
+   * @default false
+   */
+  compression?: boolean;
+  /**
+   * Allowed `Origin` values (exact match, `'*'` for any), or a predicate. A request whose
+   * Origin is not allowed is answered 403 `ORIGIN_NOT_ALLOWED` before the upgrade. Requests
+   * without an Origin header (non-browser clients) pass unless `requireOrigin` is true.
+   * @default undefined (no check)
+   */
+  origins?: readonly string[] | ((origin: string | undefined) => boolean);
+  /** Reject requests that carry no Origin header when `origins` is set. @default false */
+  requireOrigin?: boolean;
+  /**
+   * Subprotocols in server preference order; the first one the client offered is chosen.
+   * When set and the client offers protocols of which none match, the upgrade proceeds
+   * without a protocol (as browsers then close the socket themselves).
+   * @default undefined
+   */
+  protocols?: readonly string[];
+}
+
+/** Throws a clear error at registration for option values that cannot work. */
+export function validateWebSocketRouteOptions(path: string, options: WebSocketRouteOptions): void {
+  if (options.protocols !== undefined) {
+    if (!Array.isArray(options.protocols) || options.protocols.some((p) => typeof p !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) {
+      throw new TypeError(`websocket('${path}'): protocols must be an array of valid subprotocol tokens`);
+    }
+  }
+  if (options.origins !== undefined && typeof options.origins !== 'function' && !Array.isArray(options.origins)) {
+    throw new TypeError(`websocket('${path}'): origins must be an array of origins or a function`);
+  }
+}

@@ -1,0 +1,159 @@
+import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
+import type { Logger } from 'pino';
+import { runHandler, toKindlingError, type ConnectionOptions, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
+import { MalformedUri, OriginNotAllowed, RouteNotFound, ServerDraining } from '../errors/rejections.js';
+import { isPromise, runExtractors } from '../extract/extractor.js';
+import { runMiddleware } from '../middleware.js';
+import { RequestContext } from '../request/request-context.js';
+import { resolveRequestId } from '../request/request-id.js';
+import { readRequestParts, type RequestParts } from '../request/request-parts.js';
+import { errorToResponse } from '../response/error-response.js';
+import { Response } from '../response/response.js';
+import { writeResponse } from '../response/write-response.js';
+import type { CompiledRoutes, CompiledWebSocketRoute } from '../router/compiled-routes.js';
+import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
+import type { Lifecycle } from '../server/lifecycle.js';
+import { checkHandshake } from './handshake.js';
+import { originAllowed, selectProtocol } from './origin.js';
+
+/** A WebSocket route's options after merging with the app defaults. */
+export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
+  readonly connection: ConnectionOptions;
+}
+
+type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
+
+const ACCEPTED = new Response(undefined, 101);
+
+/**
+ * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
+ * check the handshake, origin and drain state, run middleware and extractors, then either
+ * answer with the rejection (never a 101) or upgrade with the extracted values.
+ */
+export class UpgradePipeline {
+  readonly #routes: CompiledRoutes<ResolvedWebSocketOptions>;
+  readonly #log: Logger;
+  readonly #lifecycle: Lifecycle;
+
+  constructor(routes: CompiledRoutes<ResolvedWebSocketOptions>, log: Logger, lifecycle: Lifecycle) {
+    this.#routes = routes;
+    this.#log = log;
+    this.#lifecycle = lifecycle;
+  }
+
+  /** The uWS `upgrade` callback. */
+  readonly handle = (res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void => {
+    const parts = readRequestParts(req, res);
+    const attempt = new UpgradeAttempt(res, parts, context, this.#log, this.#lifecycle);
+    res.onAborted(() => attempt.abort());
+    this.#lifecycle.requestStarted();
+    try {
+      this.#run(attempt, parts);
+    } catch (err) {
+      attempt.reject(err);
+    }
+  };
+
+  #run(attempt: UpgradeAttempt, parts: RequestParts): void {
+    if (this.#lifecycle.draining) throw new ServerDraining();
+    const match = this.#routes.websocket.match('GET', parts.path);
+    if (match.kind === 'malformed') throw new MalformedUri('path', parts.path);
+    if (match.kind !== 'found') throw new RouteNotFound(parts.method, parts.path);
+    const route = match.value;
+    attempt.route = route.pattern;
+    checkHandshake(parts);
+    if (!originAllowed(route.options, parts.headers['origin'])) throw new OriginNotAllowed(parts.headers['origin']);
+    const ctx = new RequestContext(parts, route.shared, { isUpgrade: true, requestId: attempt.requestId, logger: this.#log });
+    ctx.params = match.params;
+    ctx.route = route.pattern;
+    ctx.protocol = selectProtocol(route.options.protocols, parts.headers['sec-websocket-protocol']);
+    if (route.middleware.length === 0) {
+      const values = runExtractors(route.extractors, ctx);
+      if (!isPromise(values)) return attempt.accept(route, ctx, values);
+      return attempt.settle(values.then((v) => () => attempt.accept(route, ctx, v)));
+    }
+    let extracted: unknown[] = [];
+    const chain = runMiddleware(route.middleware, ctx, async () => {
+      extracted = await runExtractors(route.extractors, ctx);
+      return ACCEPTED;
+    });
+    attempt.settle(chain.then((response) => () => (response === ACCEPTED ? attempt.accept(route, ctx, extracted) : attempt.respond(response))));
+  }
+}
+
+/** One upgrade request: answers exactly once, never after an abort. */
+class UpgradeAttempt {
+  route = '';
+  readonly requestId: string;
+  #aborted = false;
+  #done = false;
+
+  constructor(
+    readonly res: HttpResponse,
+    readonly parts: RequestParts,
+    readonly context: us_socket_context_t,
+    readonly log: Logger,
+    readonly lifecycle: Lifecycle,
+  ) {
+    this.requestId = resolveRequestId(parts.headers['x-request-id']);
+  }
+
+  abort(): void {
+    if (this.#aborted || this.#done) return;
+    this.#aborted = true;
+    this.lifecycle.requestFinished();
+    this.log.debug({ event: 'ws.upgrade_aborted', route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.upgrade_aborted');
+  }
+
+  /** Waits for async work, then runs the final step corked — unless the client left meanwhile. */
+  settle(work: Promise<() => void>): void {
+    work.then(
+      (finish) => this.#corked(finish),
+      (err: unknown) => this.#corked(() => this.reject(err)),
+    );
+  }
+
+  reject(err: unknown): void {
+    const error = toKindlingError(err);
+    this.respond(errorToResponse(error, this.log), error.code);
+  }
+
+  /** Answers without upgrading; `code` is the error code for the log, when known. */
+  respond(response: Response, code?: string): void {
+    if (!this.#finish()) return;
+    writeResponse(this.res, response, this.requestId, { head: false, close: true });
+    this.log.info({ event: 'ws.reject', status: response.status, code, route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.reject');
+  }
+
+  accept(route: WsRoute, ctx: RequestContext, values: unknown[]): void {
+    if (this.lifecycle.draining) return this.reject(new ServerDraining());
+    if (!this.#finish()) return;
+    const headers = this.parts.headers;
+    const extensions = route.options.compression ? (headers['sec-websocket-extensions'] ?? '') : '';
+    const userData: SocketUserData = {
+      init: {
+        route: route.pattern,
+        remoteAddress: this.parts.remoteAddress,
+        protocol: ctx.protocol,
+        requestId: this.requestId,
+        data: ctx.locals,
+        logger: this.log,
+        options: route.options.connection,
+        start: (conn: WebSocketConnection) => runHandler(conn, () => route.handler(...values, conn)),
+      },
+    };
+    this.res.upgrade(userData, headers['sec-websocket-key'] ?? '', ctx.protocol, extensions, this.context);
+  }
+
+  #finish(): boolean {
+    if (this.#aborted || this.#done) return false;
+    this.#done = true;
+    this.lifecycle.requestFinished();
+    return true;
+  }
+
+  #corked(write: () => void): void {
+    if (this.#aborted || this.#done) return;
+    this.res.cork(write);
+  }
+}

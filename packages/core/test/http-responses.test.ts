@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Forbidden, HttpError, Response, Router, type Middleware } from '@kindling/core';
+import { TestServer } from '@kindling/testing';
+import { failOnEscapedErrors } from './fixtures.js';
+
+failOnEscapedErrors();
+
+const router = new Router()
+  .get('/text', () => 'hello')
+  .get('/json', () => ({ a: 1 }))
+  .get('/array', () => [1, 2])
+  .get('/bytes', () => new Uint8Array([1, 2, 3]))
+  .get('/nothing', () => undefined)
+  .get('/redirect', () => Response.redirect('/text', 307))
+  .get('/cookie', () => Response.text('set').cookie('session', 'a b', { httpOnly: true, sameSite: 'Lax' }).header('X-Custom', '1'))
+  .get('/async', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return Response.json({ late: true }, 202);
+  })
+  .get('/throw', () => {
+    throw new Error('secret database password leaked');
+  })
+  .get('/reject', async () => {
+    await Promise.resolve();
+    throw new TypeError('async secret');
+  })
+  .get('/forbidden', () => {
+    throw Forbidden('Not your room');
+  })
+  .get('/conflict', () => {
+    throw new HttpError('CONFLICT', { message: 'Taken', details: { name: 'lobby' } });
+  });
+
+describe('HTTP responses', () => {
+  test('return values become responses', async () => {
+    await using server = await TestServer.start(router);
+    await server.request('GET', '/text').expectStatus(200).expectHeader('content-type', /text\/plain/).expectText('hello');
+    await server.request('GET', '/json').expectHeader('content-type', /application\/json/).expectJson({ a: 1 });
+    await server.request('GET', '/array').expectJson([1, 2]);
+    const bytes = await server.request('GET', '/bytes').expectHeader('content-type', 'application/octet-stream');
+    assert.equal(bytes.text, '\u0001\u0002\u0003');
+    await server.request('GET', '/nothing').expectStatus(204).expectText('');
+    await server.request('GET', '/async').expectStatus(202).expectJson({ late: true });
+  });
+
+  test('Response helpers set status, headers and cookies', async () => {
+    await using server = await TestServer.start(router);
+    await server.request('GET', '/redirect', { redirect: 'manual' }).expectStatus(307).expectHeader('location', '/text');
+    await server
+      .request('GET', '/cookie')
+      .expectHeader('set-cookie', /^session=a%20b; Path=\/; HttpOnly; SameSite=Lax$/)
+      .expectHeader('x-custom', '1');
+  });
+
+  test('a handler that throws is a 500 with a generic body; the stack goes to the log; the server keeps serving', async () => {
+    await using server = await TestServer.start(router, { logs: true });
+    const res = await server.request('GET', '/throw').expectStatus(500).expectJson({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+    assert.doesNotMatch(res.text, /secret/);
+    await server.request('GET', '/reject').expectStatus(500);
+    const logged = await server.expectLog((e) => e['level'] === 50 && JSON.stringify(e).includes('secret database password'));
+    assert.match(JSON.stringify(logged), /stack/);
+    await server.request('GET', '/text').expectStatus(200);
+  });
+
+  test('HttpErrors keep their status, code, message and details', async () => {
+    await using server = await TestServer.start(router);
+    await server.request('GET', '/forbidden').expectStatus(403).expectJson({ error: { code: 'FORBIDDEN', message: 'Not your room' } });
+    await server.request('GET', '/conflict').expectStatus(409).expectJson({ error: { code: 'CONFLICT', message: 'Taken', details: { name: 'lobby' } } });
+  });
+
+  test('one http.request log line per request with method, route, status, duration and request id', async () => {
+    await using server = await TestServer.start(router, { logs: true });
+    await server.request('GET', '/json', { headers: { 'x-request-id': 'abc-1' } }).expectStatus(200);
+    const line = await server.expectLog({ msg: 'http.request', requestId: 'abc-1' });
+    assert.equal(line['method'], 'GET');
+    assert.equal(line['route'], '/json');
+    assert.equal(line['status'], 200);
+    assert.equal(typeof line['durationMs'], 'number');
+  });
+
+  test('request headers over 16 KiB are a 431', async () => {
+    await using server = await TestServer.start(router);
+    await server
+      .request('GET', '/text', { headers: { 'x-big': 'a'.repeat(17 * 1024) } })
+      .expectStatus(431)
+      .expectJson({ error: { code: 'HEADERS_TOO_LARGE' } });
+    await server.request('GET', '/text').expectStatus(200);
+  });
+});
+
+describe('middleware', () => {
+  const timing: Middleware = async (_ctx, next) => {
+    const res = await next();
+    return res.header('x-mw', 'seen');
+  };
+  const guard: Middleware = (ctx, next) => {
+    if (ctx.header('x-key') === 'deny') return Response.forbidden('Denied by middleware');
+    if (ctx.header('x-key') === 'throw') throw Forbidden('Thrown by middleware');
+    ctx.locals['user'] = 'ada';
+    return next();
+  };
+  const mw = new Router().use(timing, guard).get('/who', [], () => 'ok');
+
+  test('wraps the handler and can change the response', async () => {
+    await using server = await TestServer.start(mw);
+    await server.request('GET', '/who').expectStatus(200).expectHeader('x-mw', 'seen').expectText('ok');
+  });
+
+  test('short-circuits with a Response or an HttpError', async () => {
+    await using server = await TestServer.start(mw);
+    await server.request('GET', '/who', { headers: { 'x-key': 'deny' } }).expectStatus(403).expectJson({ error: { message: 'Denied by middleware' } });
+    await server.request('GET', '/who', { headers: { 'x-key': 'throw' } }).expectStatus(403).expectJson({ error: { message: 'Thrown by middleware' } });
+  });
+
+  test('root middleware also runs for unmatched paths', async () => {
+    await using server = await TestServer.start(mw);
+    await server.request('GET', '/missing').expectStatus(404).expectHeader('x-mw', 'seen');
+  });
+});

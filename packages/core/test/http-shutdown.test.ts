@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { describe, test } from 'node:test';
+import { App, Router } from '@kindling/core';
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+describe('HTTP shutdown', () => {
+  test('stops accepting, answers the in-flight request, then resolves', async () => {
+    const release = deferred();
+    const entered = deferred();
+    const app = new App(
+      new Router().get('/slow', async () => {
+        entered.resolve();
+        await release.promise;
+        return 'finished';
+      }),
+      { logger: false },
+    );
+    const port = await app.listen(0, '127.0.0.1');
+    const inflight = fetch(`http://127.0.0.1:${port}/slow`).then(async (r) => ({ status: r.status, text: await r.text() }));
+    await entered.promise;
+    let shutdownDone = false;
+    const shutdown = app.shutdown({ timeoutMs: 5000 }).then((r) => {
+      shutdownDone = true;
+      return r;
+    });
+    assert.equal(await canConnect(port), false, 'the listen socket is closed at once');
+    assert.equal(shutdownDone, false, 'shutdown waits for the in-flight request');
+    release.resolve();
+    assert.deepEqual(await inflight, { status: 200, text: 'finished' });
+    assert.deepEqual(await shutdown, { closed: 0, forced: 0 });
+  });
+
+  test('shutdown twice returns the same result', async () => {
+    const app = new App(new Router(), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    const [a, b] = await Promise.all([app.shutdown(), app.shutdown()]);
+    assert.deepEqual(a, b);
+  });
+
+  test('invalid options fail at construction with a clear message', () => {
+    assert.throws(() => new App(new Router().websocket('/ws', () => undefined, { maxPayloadLength: -1 }), { logger: false }), /maxPayloadLength/);
+  });
+});

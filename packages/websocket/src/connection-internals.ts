@@ -1,0 +1,32 @@
+// Hooks between the connection and the code that drives it (hub, behavior, handler runner).
+// Symbol-keyed so they stay out of the public API: index.ts does not export this module.
+
+/** `(frame: ArrayBuffer, isBinary: boolean) => void` — a message arrived from uWS. */
+export const kMessage = Symbol('kindling.message');
+/** `() => void` — a ping or pong arrived (counts as activity). */
+export const kActivity = Symbol('kindling.activity');
+/** `number` — inbound events so far (messages, pings, pongs); read by sweep tasks. */
+export const kActivityCount = Symbol('kindling.activityCount');
+/** `() => void` — uWS reported the send buffer draining. */
+export const kDrain = Symbol('kindling.drain');
+/** `(code: number, message: ArrayBuffer) => void` — the uWS `close` callback ran. */
+export const kClosed = Symbol('kindling.closed');
+/** `(code, reason, timeoutMs | undefined) => void` — start a close with a validated frame. */
+export const kBeginClose = Symbol('kindling.beginClose');
+/** `(payload, isBinary) => SendResult` — send a pre-encoded frame (used by broadcast). */
+export const kSendFrame = Symbol('kindling.sendFrame');
+/** `boolean` — `keepOpen()` was called. */
+export const kKeptOpen = Symbol('kindling.keptOpen');
+/** `Promise<void> | undefined` — the running handler, registered by `runHandler`. */
+export const kHandler = Symbol('kindling.handler');
+/**
+ * `(level, fields) => void` — logs a lifecycle event with `connId`/`route`/`requestId`,
+ * without creating the child logger `ws.log` (which costs memory on every open connection).
+ */
+export const kLogEvent = Symbol('kindling.logEvent');
+
+/** Severity of a lifecycle log line. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A lifecycle log line: `event` doubles as the message. */
+export type LogFields = { readonly event: string } & Readonly<Record<string, unknown>>;

@@ -1,0 +1,376 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'uWebSockets.js';
+import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
+import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
+import {
+  kActivity, kActivityCount, kBeginClose, kClosed, kDrain, kHandler, kKeptOpen, kLogEvent, kMessage, kSendFrame,
+  type LogFields, type LogLevel,
+} from './connection-internals.js';
+import type { ConnectionOptions } from './connection-options.js';
+import { ERROR_CODES } from './errors/error-codes.js';
+import { messageFromFrame } from './message.js';
+import { MessageReceiver } from './message-receiver.js';
+import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
+
+const OPEN = 0;
+const CLOSING = 1;
+const CLOSED = 2;
+const RESOLVED: Promise<void> = Promise.resolve();
+const decoder = new TextDecoder();
+
+/**
+ * One WebSocket connection: receive with `recv()` / `for await`, send with `send()` and
+ * friends, topics, backpressure and close. Created by {@link ConnectionHub} when uWS opens a
+ * socket; the raw uWS socket stays private, so nothing here can touch it after it closed.
+ * See docs/websocket.md.
+ *
+ * @example
+ * ```ts
+ * async (ws: WebSocketConnection) => {
+ *   for await (const msg of ws) ws.send(msg.type === 'text' ? `Echo: ${msg.text}` : msg.data);
+ * }
+ * ```
+ */
+export class WebSocketConnection<TData = unknown> extends MessageReceiver {
+  /** A random UUID identifying this connection (logged as `connId`). */
+  readonly id: string = randomUUID();
+  /** The peer's address as text. */
+  readonly remoteAddress: string;
+  /** The negotiated subprotocol, `''` for none. */
+  readonly protocol: string;
+  /** The upgrade request's id. */
+  readonly requestId: string;
+  /** The route pattern this connection matched. */
+  readonly route: string;
+  /** Application data attached at upgrade time. */
+  readonly data: TData;
+  /** The limits this connection runs with. */
+  readonly options: Readonly<ConnectionOptions>;
+  /** When the connection opened (ms since the epoch). */
+  readonly openedAt: number = Date.now();
+
+  #ws: WebSocket<unknown> | undefined;
+  #state = OPEN;
+  readonly #hooks: ConnectionHooks;
+  readonly #parentLog: Logger;
+  #log: Logger | undefined;
+  #messagesIn = 0;
+  #messagesOut = 0;
+  #droppedIn = 0;
+  #activity = 0;
+  #keptOpen = false;
+  #endCalled = false;
+  #closeCode: number = CloseCode.NORMAL;
+  #closeReason = '';
+  #closeTimer: NodeJS.Timeout | undefined;
+  #closeInfo: CloseInfo | undefined;
+  #closed: Promise<CloseInfo> | undefined;
+  #resolveClosed: ((info: CloseInfo) => void) | undefined;
+  #drained: Promise<void> | undefined;
+  #resolveDrained: (() => void) | undefined;
+  [kHandler]: Promise<void> | undefined = undefined;
+
+  /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
+  constructor(ws: WebSocket<unknown>, init: ConnectionInit, hooks: ConnectionHooks = {}) {
+    super(init.options.maxQueuedMessages);
+    this.#ws = ws;
+    this.remoteAddress = init.remoteAddress;
+    this.protocol = init.protocol;
+    this.requestId = init.requestId;
+    this.route = init.route;
+    this.data = init.data as TData;
+    this.options = init.options;
+    this.#parentLog = init.logger;
+    this.#hooks = hooks;
+  }
+
+  /** A pino child logger with `connId`, `route` and `requestId` (created on first use). */
+  get log(): Logger {
+    return (this.#log ??= this.#parentLog.child({ connId: this.id, route: this.route, requestId: this.requestId }));
+  }
+
+  /** True until a close starts (after that every send returns `'closed'`). */
+  get isOpen(): boolean {
+    return this.#state === OPEN;
+  }
+
+  /** How the connection ended; `undefined` while it is open. */
+  get closeInfo(): CloseInfo | undefined {
+    return this.#closeInfo;
+  }
+
+  /** Resolves with the {@link CloseInfo} once the connection has closed, however that happened. */
+  get closed(): Promise<CloseInfo> {
+    if (this.#closed !== undefined) return this.#closed;
+    if (this.#closeInfo !== undefined) return (this.#closed = Promise.resolve(this.#closeInfo));
+    return (this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve)));
+  }
+
+  /** Messages received from the peer. */
+  get messagesIn(): number {
+    return this.#messagesIn;
+  }
+
+  /** Received messages that were not queued: too large, or arriving with the queue full. */
+  get messagesDropped(): number {
+    return this.#droppedIn;
+  }
+
+  /** Frames sent (written or buffered). */
+  get messagesOut(): number {
+    return this.#messagesOut;
+  }
+
+  /** Bytes waiting in the send buffer; 0 once closed. */
+  get bufferedAmount(): number {
+    return this.#ws === undefined ? 0 : this.#ws.getBufferedAmount();
+  }
+
+  /** Sends text as a text frame and bytes as a binary frame; a {@link Message} keeps its kind. */
+  send(data: SendData): SendResult {
+    if (typeof data === 'string') return this.#send(data, false);
+    const frame = toFrame(data);
+    return this.#send(frame.payload, frame.isBinary);
+  }
+
+  /** Sends a text frame. */
+  sendText(text: string): SendResult {
+    if (typeof text !== 'string') throw new TypeError('sendText(text): text must be a string');
+    return this.#send(text, false);
+  }
+
+  /** Sends a binary frame. */
+  sendBinary(data: Uint8Array | ArrayBuffer): SendResult {
+    if (!(data instanceof Uint8Array || data instanceof ArrayBuffer)) {
+      throw new TypeError('sendBinary(data): data must be a Uint8Array or ArrayBuffer');
+    }
+    return this.#send(data, true);
+  }
+
+  /** Sends `JSON.stringify(value)` as a **text** frame. Throws a `TypeError` for values JSON cannot represent. */
+  sendJson(value: unknown): SendResult {
+    const text = JSON.stringify(value) as string | undefined;
+    if (text === undefined) throw new TypeError(`sendJson(value): ${typeof value} cannot be sent as JSON`);
+    return this.#send(text, false);
+  }
+
+  /** Sends a ping frame; the peer answers with a pong. Throws a `TypeError` past 125 bytes of data. */
+  ping(data?: string | Uint8Array): SendResult {
+    if (data !== undefined && payloadBytes(data) > 125) throw new TypeError('ping(data): a control frame carries at most 125 bytes');
+    const ws = this.#ws;
+    if (ws === undefined || this.#state !== OPEN) return 'closed';
+    return sendResultOf(data === undefined ? ws.ping() : ws.ping(data));
+  }
+
+  /**
+   * Would send an unsolicited pong frame. uWS v20.30 exposes no way to send one (it answers
+   * every ping with a pong itself), so this sends nothing and returns `'dropped'` while the
+   * connection is open (`'closed'` after). Use {@link ping} for keep-alives.
+   */
+  pong(_data?: string | Uint8Array): SendResult {
+    return this.#ws === undefined || this.#state !== OPEN ? 'closed' : 'dropped';
+  }
+
+  /**
+   * Resolves when the send buffer is empty (at once if it already is) or the connection closed.
+   *
+   * @example
+   * ```ts
+   * if (ws.send(chunk) === 'buffered') await ws.drain();
+   * ```
+   */
+  drain(): Promise<void> {
+    const ws = this.#ws;
+    if (ws === undefined || ws.getBufferedAmount() === 0) return RESOLVED;
+    return (this.#drained ??= new Promise((resolve) => (this.#resolveDrained = resolve)));
+  }
+
+  /** Subscribes to a topic. Returns false once closing. */
+  subscribe(topic: string): boolean {
+    return this.#state === OPEN && this.#ws !== undefined ? this.#ws.subscribe(topic) : false;
+  }
+
+  /** Unsubscribes from a topic; false if it was not subscribed (or the connection closed). */
+  unsubscribe(topic: string): boolean {
+    return this.#ws === undefined ? false : this.#ws.unsubscribe(topic);
+  }
+
+  /** Whether this connection is subscribed to `topic`. */
+  isSubscribed(topic: string): boolean {
+    return this.#ws === undefined ? false : this.#ws.isSubscribed(topic);
+  }
+
+  /** The topics this connection is subscribed to (empty once closed). */
+  get topics(): readonly string[] {
+    return this.#ws === undefined ? [] : this.#ws.getTopics();
+  }
+
+  /**
+   * Sends to every subscriber of `topic` except this connection (also after it closed).
+   * Returns uWS's answer: false when nobody else received it.
+   */
+  publish(topic: string, data: SendData): boolean {
+    const frame = toFrame(data);
+    if (this.#ws !== undefined) return this.#ws.publish(topic, frame.payload, frame.isBinary, this.#hooks.compress);
+    return this.#hooks.publish?.(topic, frame.payload, frame.isBinary) ?? false;
+  }
+
+  /**
+   * Closes with a close frame carrying `code` and `reason` (cut to 123 UTF-8 bytes at a
+   * character boundary) and resolves with the {@link CloseInfo}. With nothing buffered the frame
+   * goes out at once and the promise resolves at once: uWS ends the socket immediately and
+   * never reports the peer's answering frame. With data buffered, the frame is sent when the
+   * buffer drains, or the socket is terminated after `closeTimeoutMs` (1006). Closing an
+   * already closing connection returns the same promise. Throws a `TypeError` for a code that
+   * may not be sent (see {@link isSendableCloseCode}).
+   */
+  close(code: number = CloseCode.NORMAL, reason = ''): Promise<CloseInfo> {
+    assertSendableCloseCode(code);
+    if (typeof reason !== 'string') throw new TypeError('close(code, reason): reason must be a string');
+    this[kBeginClose](code, truncateCloseReason(reason), this.options.closeTimeoutMs);
+    return this.closed;
+  }
+
+  /** Cuts the TCP connection without a close frame: the peer sees 1006. */
+  terminate(): void {
+    const ws = this.#ws;
+    if (ws === undefined) return;
+    this.#state = CLOSING;
+    this.#endCalled = true;
+    try {
+      // uWS runs the close callback (and so #settle) synchronously inside close().
+      ws.close();
+    } catch {
+      // The socket was already gone on the native side; settle below all the same.
+    }
+    if (this.#ws !== undefined) this.#settle(CloseCode.ABNORMAL, '');
+  }
+
+  /** Keeps the connection open after the handler returns (the handler runner closes it otherwise). */
+  keepOpen(): void {
+    this.#keptOpen = true;
+  }
+
+  get [kKeptOpen](): boolean {
+    return this.#keptOpen;
+  }
+
+  get [kActivityCount](): number {
+    return this.#activity;
+  }
+
+  [kMessage](frame: ArrayBuffer, isBinary: boolean): void {
+    this.#activity++;
+    this.#messagesIn++;
+    if (frame.byteLength > this.options.maxPayloadLength) {
+      this.#droppedIn++;
+      if (this.#state !== OPEN) return;
+      this[kLogEvent]('warn', { event: 'ws.payload_too_large', size: frame.byteLength, maxPayloadLength: this.options.maxPayloadLength });
+      this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
+      return;
+    }
+    if (this.inbox.push(messageFromFrame(frame, isBinary))) return;
+    this.#droppedIn++;
+    if (this.#state !== OPEN) return;
+    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: this.inbox.capacity });
+    this[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.options.closeTimeoutMs);
+  }
+
+  [kLogEvent](level: LogLevel, fields: LogFields): void {
+    const log = this.#log;
+    if (log !== undefined) log[level](fields, fields.event);
+    else this.#parentLog[level]({ connId: this.id, route: this.route, requestId: this.requestId, ...fields }, fields.event);
+  }
+
+  [kActivity](): void {
+    this.#activity++;
+  }
+
+  [kDrain](): void {
+    const ws = this.#ws;
+    if (ws === undefined || ws.getBufferedAmount() !== 0) return;
+    this.#resolveDrain();
+    if (this.#state === CLOSING && !this.#endCalled) this.#end();
+  }
+
+  [kClosed](code: number, message: ArrayBuffer): void {
+    if (this.#ws === undefined) return;
+    this.#settle(code, message.byteLength === 0 ? '' : decoder.decode(message));
+  }
+
+  /** Starts a close with an already validated code and reason; `timeoutMs` undefined = no timer. */
+  [kBeginClose](code: number, reason: string, timeoutMs: number | undefined): void {
+    const ws = this.#ws;
+    if (ws === undefined || this.#state !== OPEN) return;
+    this.#state = CLOSING;
+    this.#closeCode = code;
+    this.#closeReason = reason;
+    if (ws.getBufferedAmount() === 0) return this.#end();
+    if (timeoutMs !== undefined) this.#closeTimer = setTimeout(() => this.#closeTimedOut(), timeoutMs);
+  }
+
+  /** Sends a frame whose payload is already encoded (broadcast encodes once for everyone). */
+  [kSendFrame](payload: string | Uint8Array | ArrayBuffer, isBinary: boolean): SendResult {
+    return this.#send(payload, isBinary);
+  }
+
+  #send(payload: string | Uint8Array | ArrayBuffer, isBinary: boolean): SendResult {
+    const ws = this.#ws;
+    if (ws === undefined || this.#state !== OPEN) return 'closed';
+    const limit = this.options.maxBackpressure;
+    if (limit !== 0) {
+      const buffered = ws.getBufferedAmount();
+      if (buffered !== 0 && buffered + payloadBytes(payload) > limit) return this.#overLimit(buffered);
+    }
+    const status = ws.send(payload, isBinary, this.#hooks.compress);
+    if (status !== 2) this.#messagesOut++;
+    return sendResultOf(status);
+  }
+
+  #closeTimedOut(): void {
+    this[kLogEvent]('warn', { event: 'ws.close_timeout', bufferedAmount: this.bufferedAmount, code: this.#closeCode });
+    this.terminate();
+  }
+
+  #overLimit(buffered: number): SendResult {
+    if (this.options.closeOnBackpressureLimit) {
+      this[kLogEvent]('warn', { event: 'ws.backpressure_limit', bufferedAmount: buffered, maxBackpressure: this.options.maxBackpressure });
+      const { closeCode, message } = ERROR_CODES.BACKPRESSURE_LIMIT;
+      this[kBeginClose](closeCode, message, this.options.closeTimeoutMs);
+    }
+    return 'dropped';
+  }
+
+  #end(): void {
+    const ws = this.#ws;
+    if (ws === undefined) return;
+    this.#endCalled = true;
+    try {
+      // uWS runs the close callback (and so #settle) synchronously inside end().
+      ws.end(this.#closeCode, this.#closeReason);
+    } catch {
+      // The socket was already gone on the native side; settle below all the same.
+    }
+    if (this.#ws !== undefined) this.#settle(this.#closeCode, this.#closeReason);
+  }
+
+  #settle(code: number, reason: string): void {
+    this.#ws = undefined;
+    this.#state = CLOSED;
+    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
+    const info: CloseInfo = { code, reason, wasClean: code !== CloseCode.ABNORMAL, initiatedBy: this.#endCalled ? 'server' : 'client' };
+    this.#closeInfo = info;
+    this.inbox.close();
+    this.#resolveDrain();
+    this.#resolveClosed?.(info);
+    this.#hooks.onClose?.(this, info);
+  }
+
+  #resolveDrain(): void {
+    const resolve = this.#resolveDrained;
+    this.#drained = undefined;
+    this.#resolveDrained = undefined;
+    resolve?.();
+  }
+}

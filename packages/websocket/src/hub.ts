@@ -1,0 +1,201 @@
+import type { Logger } from 'pino';
+import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
+import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
+import type { ConnectionHooks, SocketUserData } from './connection-init.js';
+import { kActivity, kBeginClose, kClosed, kDrain, kHandler, kLogEvent, kMessage } from './connection-internals.js';
+import { WebSocketConnection } from './connection.js';
+import { ERROR_CODES } from './errors/error-codes.js';
+import { IdleTimeout } from './idle-timeout.js';
+import { ConnectionRegistry } from './registry.js';
+import { createSocketBehavior, type BehaviorOptions, type Publisher } from './socket-behavior.js';
+import { Sweeper } from './sweeper.js';
+
+/** Options for {@link ConnectionHub}. */
+export interface ConnectionHubOptions {
+  /** The app logger; connection events (`ws.open`, `ws.close`, ...) are logged through it. */
+  logger: Logger;
+}
+
+/** Options for {@link ConnectionHub.closeAll}. */
+export interface CloseAllOptions {
+  /** @default 1001 */
+  code?: number;
+  /** @default 'Server shutting down' */
+  reason?: string;
+  /**
+   * How long to wait for buffered data to flush (so the close frame can go out) and for
+   * running handlers to finish; then every connection still open is terminated.
+   * @default 5000
+   */
+  timeoutMs?: number;
+}
+
+/** What {@link ConnectionHub.closeAll} did. */
+export interface CloseAllResult {
+  /** Connections that ended with a close frame (sent by us, or by the peer meanwhile). */
+  closed: number;
+  /** Connections terminated without a close frame (their buffer did not drain in time). */
+  forced: number;
+}
+
+/**
+ * The connections of one app: builds the uWS behavior, wraps each socket in a
+ * {@link WebSocketConnection}, keeps the {@link ConnectionRegistry}, publishes to topics,
+ * sweeps idle timeouts with a single timer and closes everything on shutdown. Usable without
+ * `@kindling/core` on a hand-made uWS app.
+ *
+ * @example
+ * ```ts
+ * const hub = new ConnectionHub({ logger: pino() });
+ * const app = uWS.App();
+ * hub.attach(app);
+ * app.ws('/*', hub.behavior({ upgrade, maxPayloadLength: 16 * 1024 * 1024, compression: uWS.DISABLED, maxBackpressure: 2 * 1024 * 1024 }));
+ * ```
+ */
+export class ConnectionHub {
+  /** Every open connection. */
+  readonly connections = new ConnectionRegistry();
+  /** The shared timer for per-connection checks (idle timeout; heartbeats plug in the same way). */
+  readonly sweeper: Sweeper;
+  readonly #log: Logger;
+  #app: Publisher | undefined;
+  #compress = false;
+
+  constructor(options: ConnectionHubOptions) {
+    this.#log = options.logger;
+    this.sweeper = new Sweeper((err) => this.#log.error({ event: 'ws.sweep_error', err }, 'ws.sweep_error'));
+  }
+
+  /** Remembers the uWS app, for {@link publish}. */
+  attach(app: TemplatedApp): void {
+    this.#app = app;
+  }
+
+  /**
+   * Sends to every connection subscribed to `topic` (uWS `app.publish`). Returns false when
+   * nobody is subscribed. Throws if {@link attach} was not called.
+   */
+  publish(topic: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean = typeof data !== 'string'): boolean {
+    if (this.#app === undefined) throw new Error('ConnectionHub.publish(): call attach(app) first');
+    return this.#app.publish(topic, data, isBinary, this.#compress);
+  }
+
+  /** The uWS behavior for `app.ws(pattern, ...)`. Validates `options` (TypeError). */
+  behavior(options: BehaviorOptions): WebSocketBehavior<SocketUserData> {
+    this.#compress = options.compression !== 0;
+    const hooks: ConnectionHooks = {
+      compress: this.#compress,
+      publish: (topic, payload, isBinary) => this.#app?.publish(topic, payload, isBinary, this.#compress) ?? false,
+      onClose: (conn, info) => this.#closed(conn, info),
+    };
+    return createSocketBehavior(options, {
+      open: (ws) => this.#open(ws, hooks),
+      message: (ws, frame, isBinary) => ws.getUserData().connection?.[kMessage](frame, isBinary),
+      drain: (ws) => ws.getUserData().connection?.[kDrain](),
+      activity: (ws) => ws.getUserData().connection?.[kActivity](),
+      close: (ws, code, message) => ws.getUserData().connection?.[kClosed](code, message),
+      failed: (ws, where, err) => this.#failed(ws, where, err),
+    });
+  }
+
+  /**
+   * Closes every open connection with `code`/`reason`, waits up to `timeoutMs` for buffered
+   * data to flush and handlers to finish, then terminates the rest. On uWS the close frame of
+   * a connection with nothing buffered goes out at once and the connection counts as closed at
+   * once (uWS reports no answer from the peer).
+   */
+  async closeAll(options: CloseAllOptions = {}): Promise<CloseAllResult> {
+    const code = options.code ?? CloseCode.GOING_AWAY;
+    assertSendableCloseCode(code);
+    const reason = truncateCloseReason(options.reason ?? ERROR_CODES.SHUTTING_DOWN.message);
+    const timeoutMs = options.timeoutMs ?? 5000;
+    if (!(timeoutMs >= 0) || timeoutMs > 2 ** 31 - 1) throw new TypeError(`closeAll(): timeoutMs must be from 0 to 2147483647, got ${timeoutMs}`);
+
+    const conns = [...this.connections];
+    const handlers: Promise<void>[] = [];
+    let handlersDone = 0;
+    for (const conn of conns) {
+      // runHandler's promise never rejects.
+      const handler = conn[kHandler];
+      if (handler !== undefined) handlers.push(handler.then(() => void handlersDone++));
+      try {
+        conn[kBeginClose](code, reason, undefined);
+      } catch (err) {
+        this.#failed(undefined, 'closeAll', err);
+        conn.terminate();
+      }
+    }
+    const waiting = conns.filter((conn) => conn.closeInfo === undefined).map((conn) => conn.closed);
+    await settleWithin([...waiting, ...handlers], timeoutMs);
+    for (const conn of conns) if (conn.closeInfo === undefined) conn.terminate();
+
+    let forced = 0;
+    for (const conn of conns) if (conn.closeInfo?.initiatedBy === 'server' && !conn.closeInfo.wasClean) forced++;
+    const handlersPending = handlers.length - handlersDone;
+    if (this.connections.size === 0) this.sweeper.stop();
+    this.#log.info({ event: 'ws.close_all', code, closed: conns.length - forced, forced, handlersPending }, 'ws.close_all');
+    return { closed: conns.length - forced, forced };
+  }
+
+  #open(ws: WebSocket<SocketUserData>, hooks: ConnectionHooks): void {
+    const userData = ws.getUserData();
+    const init = userData.init;
+    const conn = new WebSocketConnection(ws, init, hooks);
+    userData.connection = conn;
+    this.connections.add(conn);
+    const idleMs = init.options.idleTimeoutMs;
+    if (idleMs > 0) this.sweeper.add(new IdleTimeout(conn, idleMs, conn.openedAt));
+    conn[kLogEvent]('info', { event: 'ws.open', remoteAddress: conn.remoteAddress, protocol: conn.protocol });
+    init.start(conn);
+  }
+
+  #closed(conn: WebSocketConnection, info: CloseInfo): void {
+    this.connections.delete(conn);
+    conn[kLogEvent]('info', {
+      event: 'ws.close',
+      code: info.code,
+      reason: info.reason,
+      wasClean: info.wasClean,
+      initiatedBy: info.initiatedBy,
+      durationMs: Date.now() - conn.openedAt,
+      messagesIn: conn.messagesIn,
+      messagesOut: conn.messagesOut,
+      messagesDropped: conn.messagesDropped,
+    });
+  }
+
+  /** A callback threw: log it and close 1011 (never the error's own message). */
+  #failed(ws: WebSocket<SocketUserData> | undefined, where: string, err: unknown): void {
+    let socket = ws;
+    let conn: WebSocketConnection | undefined;
+    try {
+      conn = socket?.getUserData().connection;
+    } catch {
+      socket = undefined; // closed inside the callback that threw
+    }
+    try {
+      const fields = { event: 'ws.callback_error', where, err };
+      if (conn !== undefined) {
+        conn[kLogEvent]('error', fields);
+        conn[kBeginClose](ERROR_CODES.INTERNAL.closeCode, ERROR_CODES.INTERNAL.message, conn.options.closeTimeoutMs);
+        return;
+      }
+      this.#log.error(fields, 'ws.callback_error');
+      socket?.end(ERROR_CODES.INTERNAL.closeCode, ERROR_CODES.INTERNAL.message);
+    } catch (secondary) {
+      process.emitWarning(`Kindling could not report a WebSocket ${where} error: ${String(secondary)}`);
+    }
+  }
+}
+
+/** Resolves when every promise settled or `ms` passed, whichever is first. */
+function settleWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    void Promise.allSettled(promises).then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

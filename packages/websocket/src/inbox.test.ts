@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Inbox, TIMEOUT } from './inbox.js';
+
+describe('Inbox', () => {
+  it('delivers in order across the ring buffer growing and wrapping', async () => {
+    const inbox = new Inbox<number>(100);
+    const out: (number | null)[] = [];
+    let next = 0;
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 7; i++) assert.equal(inbox.push(next++), true);
+      for (let i = 0; i < 5; i++) out.push(await inbox.next());
+    }
+    while (inbox.size > 0) out.push(await inbox.next());
+    assert.deepEqual(out, Array.from({ length: 70 }, (_, i) => i));
+  });
+
+  it('refuses items past capacity', () => {
+    const inbox = new Inbox<string>(2);
+    assert.equal(inbox.push('a'), true);
+    assert.equal(inbox.push('b'), true);
+    assert.equal(inbox.push('c'), false);
+    assert.equal(inbox.size, 2);
+  });
+
+  it('hands items to waiting readers in the order they asked', async () => {
+    const inbox = new Inbox<string>(1);
+    const first = inbox.next();
+    const second = inbox.nextResult();
+    assert.equal(inbox.push('a'), true);
+    assert.equal(inbox.push('b'), true, 'a waiting reader takes it, so capacity is not used');
+    assert.equal(await first, 'a');
+    assert.deepEqual(await second, { done: false, value: 'b' });
+    assert.equal(inbox.size, 0);
+  });
+
+  it('after close: queued items first, then null / done; pushes are refused', async () => {
+    const inbox = new Inbox<string>(4);
+    const waiting = inbox.nextResult();
+    inbox.close();
+    assert.deepEqual(await waiting, { done: true, value: undefined });
+    const other = new Inbox<string>(4);
+    other.push('x');
+    other.close();
+    assert.equal(other.push('y'), false);
+    assert.equal(await other.next(), 'x');
+    assert.equal(await other.next(), null);
+    assert.deepEqual(await other.nextResult(), { done: true, value: undefined });
+    assert.equal(await other.nextWithin(10), null);
+  });
+
+  it('nextWithin: TIMEOUT when nothing comes; the timed-out reader does not swallow a later item', async () => {
+    const inbox = new Inbox<string>(4);
+    assert.equal(await inbox.nextWithin(5), TIMEOUT);
+    inbox.push('later');
+    assert.equal(inbox.size, 1);
+    assert.equal(await inbox.nextWithin(1000), 'later');
+    const pending = inbox.nextWithin(1000);
+    inbox.close();
+    assert.equal(await pending, null);
+  });
+});

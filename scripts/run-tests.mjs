@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Builds every test project (after `turbo run build` built the packages) and runs all compiled
+// tests in one `node --test` invocation, so the run ends with a single summary.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const groups = ['packages', 'examples'];
+
+const testProjects = [];
+for (const group of groups) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  for (const name of readdirSync(dir)) {
+    for (const candidate of [join(group, name, 'test', 'tsconfig.json'), join(group, name, 'tsconfig.json')]) {
+      if (existsSync(join(root, candidate)) && (group === 'examples' || candidate.includes('/test/'))) testProjects.push(candidate);
+    }
+  }
+}
+if (existsSync(join(root, 'bench', 'tsconfig.json'))) testProjects.push('bench/tsconfig.json');
+
+const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...testProjects], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+const files = [];
+function collect(dir) {
+  for (const entry of readdirSync(dir)) {
+    if (entry === 'node_modules') continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) collect(path);
+    else if (entry.endsWith('.test.js')) files.push(path);
+  }
+}
+const only = process.argv.slice(2);
+for (const group of [...groups, 'bench']) {
+  const dir = join(root, group);
+  if (!existsSync(dir)) continue;
+  for (const name of group === 'bench' ? ['.'] : readdirSync(dir)) {
+    for (const out of ['dist', 'dist-test']) {
+      const outDir = join(dir, name, out);
+      if (existsSync(outDir)) collect(outDir);
+    }
+  }
+}
+const selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+if (selected.length === 0) {
+  console.error('no test files found');
+  process.exit(1);
+}
+const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, KINDLING_TEST: '1' },
+});
+process.exit(run.status ?? 1);
