@@ -51,7 +51,7 @@ if (selected.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], {
+const run = spawnSync(process.execPath, ['--test', '--test-reporter=spec', '--test-timeout=60000', '--test-concurrency=2', ...selected], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, KINDLING_TEST: '1' },

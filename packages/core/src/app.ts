@@ -1,8 +1,11 @@
 import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import {
   ConnectionHub,
+  DEFAULT_CONNECTION_OPTIONS,
   resolveConnectionOptions,
+  type ConnectionOptions,
   type ConnectionRegistry,
+  type WebSocketConnection,
 } from '@kindling/websocket';
 import { engine, FALLBACK_WARNING, uws, type Engine } from './engine.js';
 import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
@@ -13,6 +16,7 @@ import type { WebSocketRouteOptions } from './router/websocket-route-options.js'
 import { Lifecycle } from './server/lifecycle.js';
 import { installSignalHandlers } from './server/signals.js';
 import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
+import { IpLimits, resolveIpLimits, type RouteIpLimits } from './upgrade/ip-limits.js';
 import { UpgradePipeline, type ResolvedWebSocketOptions } from './upgrade/upgrade-pipeline.js';
 
 /** App-wide WebSocket defaults; every route option can be set here too. */
@@ -88,6 +92,8 @@ export class App {
   readonly #routes: CompiledRoutes<ResolvedWebSocketOptions>;
   readonly #lifecycle = new Lifecycle();
   readonly #hub: ConnectionHub;
+  readonly #ipLimits = new IpLimits();
+  readonly #ipLimitsByRoute = new Map<string, RouteIpLimits>();
   #uws: TemplatedApp | undefined;
   #listenSocket: us_listen_socket | undefined;
   #port: number | undefined;
@@ -105,14 +111,16 @@ export class App {
       (route, pattern) => {
         const merged = { ...defaults, ...route };
         try {
-          return { ...merged, connection: resolveConnectionOptions(merged) };
+          const ipLimits = resolveIpLimits(route, defaults, pattern);
+          if (ipLimits !== undefined) this.#ipLimitsByRoute.set(pattern, ipLimits);
+          return { ...merged, connection: resolveConnectionOptions(pickConnectionOptions(merged)), ipLimits };
         } catch (err) {
           throw new TypeError(`websocket('${pattern}'): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
     );
-    this.#hub = new ConnectionHub({ logger: this.log });
+    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn) });
   }
 
   /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */
@@ -201,6 +209,12 @@ export class App {
     return result;
   }
 
+  /** A connection on a route with `connectionsPerIp` gives back the slot its upgrade took. */
+  #releaseIpSlot(conn: WebSocketConnection): void {
+    const limits = this.#ipLimitsByRoute.get(conn.route);
+    if (limits !== undefined) this.#ipLimits.release(limits, conn.remoteAddress);
+  }
+
   async #createUws(): Promise<TemplatedApp> {
     const tlsSetting = this.#options.tls;
     if (tlsSetting) this.#tls = await resolveTls(tlsSetting);
@@ -213,7 +227,7 @@ export class App {
       maxHeaderBytes: positive('maxHeaderBytes', this.#options.maxHeaderBytes, 16 * 1024),
     };
     const http = new HttpPipeline(this.#routes, this.log, limits, this.#lifecycle);
-    const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle);
+    const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle, this.#ipLimits);
     const routeOptions = this.#routes.websocket.routes().map((r) => r.value.options);
     const largestRouteLimit = Math.max(0, ...routeOptions.map((o) => o.connection.maxPayloadLength));
     const anyCompression = routeOptions.some((o) => o.compression);
@@ -231,6 +245,16 @@ export class App {
     this.#uws = app;
     return app;
   }
+}
+
+/** The subset of route options that configure the connection itself. */
+function pickConnectionOptions(options: WebSocketDefaults): Partial<ConnectionOptions> {
+  const picked: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULT_CONNECTION_OPTIONS)) {
+    const value = (options as Record<string, unknown>)[key];
+    if (value !== undefined) picked[key] = value;
+  }
+  return picked as Partial<ConnectionOptions>;
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

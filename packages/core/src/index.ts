@@ -15,14 +15,10 @@ export type { Middleware, Next } from './middleware.js';
 
 export { createExtractor } from './extract/extractor.js';
 export type { AnyExtractor, Extractor, ExtractorSource } from './extract/extractor.js';
-export { State, Extension } from './extract/state.js';
-export { Path, Param } from './extract/path.js';
+// The built-in extractors double as controller parameter decorators (docs/controllers.md).
+export { State, Extension, Path, Param, Query, Headers, Header, Cookies, Cookie, Json, RequestId, RemoteAddress, Protocol } from './decorators/params.js';
 export type { InferredPathParams, PathExtractor } from './extract/path.js';
-export { Query } from './extract/query.js';
-export { Headers, Header, Cookies, Cookie } from './extract/headers.js';
 export type { SingleValueOptions } from './extract/headers.js';
-export { Json } from './extract/json.js';
-export { RequestId, RemoteAddress, Protocol } from './extract/connection-info.js';
 export type { DtoClass, ExtractorDtoOptions } from './extract/dto-class.js';
 
 export { RequestContext } from './request/request-context.js';
@@ -62,5 +58,31 @@ export {
   validateDto,
   Nested,
   ArrayOf,
+  messageHandler,
+  batchHandler,
+  DEFAULT_HEARTBEAT,
+  RATE_LIMIT_CLOSE_REASON,
 } from '@kindling/websocket';
 export type { ErrorCode, ErrorBody, Message, TextMessage, BinaryMessage, CloseInfo, SendResult, ConnectionOptions } from '@kindling/websocket';
+export type {
+  AdaptedHandler,
+  MessageHandlerOptions,
+  JsonMessageHandlerOptions,
+  BatchHandlerOptions,
+  HeartbeatOptions,
+  RateLimitOptions,
+  RateLimitPolicy,
+} from '@kindling/websocket';
+
+// Controllers: classes whose decorated methods become routes (docs/controllers.md).
+export { Controller } from './decorators/controller.js';
+export type { ControllerOptions } from './decorators/controller.js';
+export { Get, Post, Put, Patch, Delete, Head, Options, All, WebSocket } from './decorators/routes.js';
+export type { RouteDecorator } from './decorators/routes.js';
+export { OnMessage, OnBatch } from './decorators/message-routes.js';
+export type { OnMessageOptions, OnBatchOptions } from './decorators/message-routes.js';
+export { Heartbeat, RateLimit, Origins, Use } from './decorators/policies.js';
+export type { PolicyDecorator } from './decorators/policies.js';
+export { Body, Conn, Msg, Batch, Extract } from './decorators/handler-params.js';
+export type { ExtractorDecorator, ParamDecorator } from './decorators/param-decorator.js';
+export type { RawPathDecorator } from './decorators/params.js';

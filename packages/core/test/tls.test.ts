@@ -7,10 +7,11 @@ import { App, Router } from '@kindling/core';
 
 function httpsGet(port: number, path: string, ca: string): Promise<{ status: number; body: string; authorized: boolean }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost', agent: false }, (res) => {
+      const authorized = (res.socket as import('node:tls').TLSSocket).authorized;
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, authorized: (res.socket as import('node:tls').TLSSocket).authorized }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, authorized }));
     });
     req.on('error', reject);
     req.end();
@@ -22,8 +23,8 @@ describe('TLS', () => {
     const app = new App(new Router().get('/secure', () => ({ secure: true })), { logger: false, tls: 'self-signed' });
     const port = await app.listen(0, '127.0.0.1');
     try {
-      const cert = app.certificate;
-      assert.ok(cert?.includes('BEGIN CERTIFICATE'));
+      const cert = app.certificate ?? '';
+      assert.ok(cert.includes('BEGIN CERTIFICATE'));
       const res = await httpsGet(port, '/secure', cert);
       assert.equal(res.status, 200);
       assert.equal(res.authorized, true);
@@ -37,7 +38,8 @@ describe('TLS', () => {
     const app = new App(new Router(), { logger: false, tls: 'self-signed' });
     await app.listen(0, '127.0.0.1');
     const files = app.tlsFiles;
-    assert.ok(files?.certFile.startsWith(tmpdir()));
+    assert.ok(files);
+    assert.ok(files.certFile.startsWith(tmpdir()));
     assert.ok(!files.certFile.startsWith(process.cwd()));
     assert.ok(existsSync(files.certFile));
     await app.shutdown({ timeoutMs: 1000 });

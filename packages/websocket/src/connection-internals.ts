@@ -1,3 +1,5 @@
+import type { Message } from './message.js';
+
 // Hooks between the connection and the code that drives it (hub, behavior, handler runner).
 // Symbol-keyed so they stay out of the public API: index.ts does not export this module.
 
@@ -24,6 +26,35 @@ export const kHandler = Symbol('kindling.handler');
  * without creating the child logger `ws.log` (which costs memory on every open connection).
  */
 export const kLogEvent = Symbol('kindling.logEvent');
+
+/**
+ * `(consumer: MessageConsumer) => void` — hands every later message to `consumer` instead of
+ * the inbox (used by `messageHandler` and `batchHandler`). Messages already queued go first.
+ */
+export const kAttachConsumer = Symbol('kindling.attachConsumer');
+/** `() => Promise<void> | undefined` — shutdown: the consumer delivers what it holds now. */
+export const kFlush = Symbol('kindling.flush');
+/** `(fn: () => void) => void` — runs `fn` with the socket corked (sends leave in one write). */
+export const kCork = Symbol('kindling.cork');
+/** The connection's heartbeat bookkeeping, owned by the hub's heartbeat wheels. */
+export const kHeartbeat = Symbol('kindling.heartbeat');
+
+/**
+ * Takes a connection's messages in place of its inbox (`messageHandler`, `batchHandler`).
+ * Called synchronously from the uWS `message` callback, so a consumer can run a handler
+ * without a promise per message.
+ */
+export interface MessageConsumer {
+  /**
+   * Takes a received message. Returns false when it cannot (its buffer is full); it has then
+   * logged and started the close itself, and the connection counts the message as dropped.
+   */
+  push(msg: Message): boolean;
+  /** The connection has closed: deliver what is pending, then finish. Called once. */
+  closed(): void;
+  /** Shutdown: deliver what is buffered now; resolves once it was handed to the handler. */
+  flush(): Promise<void>;
+}
 
 /** Severity of a lifecycle log line. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -11,6 +11,8 @@ describe('resolveConnectionOptions', () => {
       maxBackpressure: 1048576,
       closeOnBackpressureLimit: false,
       idleTimeoutMs: 0,
+      heartbeat: { intervalMs: 30_000, timeoutMs: 10_000 },
+      rateLimit: false,
     });
     assert.deepEqual(resolveConnectionOptions({}), DEFAULT_CONNECTION_OPTIONS);
   });
@@ -34,6 +36,15 @@ describe('resolveConnectionOptions', () => {
     ['a string', { closeTimeoutMs: '5000' }],
     ['over the timer limit', { closeTimeoutMs: 2 ** 31 }],
     ['a non-boolean flag', { closeOnBackpressureLimit: 1 }],
+    ['a heartbeat that is not an object', { heartbeat: true }],
+    ['a heartbeat interval under 10 ms', { heartbeat: { intervalMs: 5, timeoutMs: 100 } }],
+    ['a heartbeat without a timeout', { heartbeat: { intervalMs: 100 } }],
+    ['a heartbeat with an unknown field', { heartbeat: { intervalMs: 100, timeoutMs: 100, pingMs: 1 } }],
+    ['a rate limit without messages', { rateLimit: { perMs: 1000 } }],
+    ['a rate limit with a zero period', { rateLimit: { messages: 10, perMs: 0 } }],
+    ['a rate limit with an unknown policy', { rateLimit: { messages: 10, perMs: 1000, policy: 'kick' } }],
+    ['a rate limit with a negative grace', { rateLimit: { messages: 10, perMs: 1000, grace: -1 } }],
+    ['a rate limit with a fractional burst', { rateLimit: { messages: 10, perMs: 1000, burst: 1.5 } }],
   ];
   for (const [label, options] of bad) {
     it(`throws a TypeError naming the option for ${label}`, () => {
@@ -41,6 +52,15 @@ describe('resolveConnectionOptions', () => {
       assert.throws(() => resolveConnectionOptions(options as Partial<ConnectionOptions>), (err: unknown) => err instanceof TypeError && err.message.includes(name));
     });
   }
+
+  it('resolves heartbeat and rate limit objects and turns them off with false', () => {
+    const on = resolveConnectionOptions({ heartbeat: { intervalMs: 50, timeoutMs: 20 }, rateLimit: { messages: 5, perMs: 100 } });
+    assert.deepEqual(on.heartbeat, { intervalMs: 50, timeoutMs: 20 });
+    assert.deepEqual(on.rateLimit, { messages: 5, perMs: 100, burst: 5, policy: 'close', grace: 5 });
+    const off = resolveConnectionOptions({ heartbeat: false, rateLimit: false });
+    assert.equal(off.heartbeat, false);
+    assert.equal(off.rateLimit, false);
+  });
 
   it('throws a TypeError for an unknown option (a typo)', () => {
     assert.throws(() => resolveConnectionOptions({ maxPayload: 10 } as Partial<ConnectionOptions>), /Unknown connection option "maxPayload"/);

@@ -1,3 +1,6 @@
+import { DEFAULT_HEARTBEAT, resolveHeartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+
 /** Per-connection limits and timeouts, set per route (see docs/websocket.md). */
 export interface ConnectionOptions {
   /**
@@ -43,6 +46,19 @@ export interface ConnectionOptions {
    * @default 0
    */
   idleTimeoutMs: number;
+  /**
+   * Server pings: a connection silent for `intervalMs` is pinged, and closed with 1001
+   * "heartbeat timeout" when it stays silent for `timeoutMs` after the ping. Checked by the
+   * shared sweep timer (no timer per connection). `false` turns it off. See docs/heartbeat.md.
+   * @default { intervalMs: 30000, timeoutMs: 10000 }
+   */
+  heartbeat: HeartbeatOptions | false;
+  /**
+   * A token bucket over received messages, with a policy for those over it (`'close'` with 1008
+   * after a grace, `'drop'` or `'notify'`). `false` turns it off. See docs/rate-limiting.md.
+   * @default false
+   */
+  rateLimit: RateLimitOptions | false;
 }
 
 /** The defaults of every {@link ConnectionOptions} field. */
@@ -53,9 +69,11 @@ export const DEFAULT_CONNECTION_OPTIONS: Readonly<ConnectionOptions> = Object.fr
   maxBackpressure: 1024 * 1024,
   closeOnBackpressureLimit: false,
   idleTimeoutMs: 0,
+  heartbeat: DEFAULT_HEARTBEAT,
+  rateLimit: false,
 });
 
-type NumericOption = Exclude<keyof ConnectionOptions, 'closeOnBackpressureLimit'>;
+type NumericOption = Exclude<keyof ConnectionOptions, 'closeOnBackpressureLimit' | 'heartbeat' | 'rateLimit'>;
 
 const MIN: Record<NumericOption, number> = {
   maxPayloadLength: 1,
@@ -83,6 +101,7 @@ const MAX: Record<NumericOption, number> = {
  * ```ts
  * resolveConnectionOptions({ maxQueuedMessages: 64 }); // the other fields at their defaults
  * resolveConnectionOptions({ idleTimeoutMs: -1 });     // TypeError
+ * resolveConnectionOptions({ heartbeat: false, rateLimit: { messages: 20, perMs: 1_000 } });
  * ```
  */
 export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {}): ConnectionOptions {
@@ -95,6 +114,10 @@ export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {
     if (key === 'closeOnBackpressureLimit') {
       if (typeof value !== 'boolean') throw new TypeError(`closeOnBackpressureLimit must be a boolean, got ${String(value)}`);
       resolved.closeOnBackpressureLimit = value;
+    } else if (key === 'heartbeat') {
+      resolved.heartbeat = resolveHeartbeat(value);
+    } else if (key === 'rateLimit') {
+      resolved.rateLimit = resolveRateLimit(value);
     } else if (Object.hasOwn(MIN, key)) {
       const name = key as NumericOption;
       resolved[name] = checkInteger(name, value);

@@ -4,13 +4,14 @@ import type { WebSocket } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
 import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
 import {
-  kActivity, kActivityCount, kBeginClose, kClosed, kDrain, kHandler, kKeptOpen, kLogEvent, kMessage, kSendFrame,
-  type LogFields, type LogLevel,
+  kActivity, kActivityCount, kAttachConsumer, kBeginClose, kClosed, kCork, kDrain, kFlush, kHandler, kHeartbeat, kKeptOpen, kLogEvent,
+  kMessage, kSendFrame, type LogFields, type LogLevel, type MessageConsumer,
 } from './connection-internals.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { messageFromFrame } from './message.js';
 import { MessageReceiver } from './message-receiver.js';
+import { MessageRateLimiter } from './rate-limit.js';
 import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
 
 const OPEN = 0;
@@ -58,6 +59,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   #messagesIn = 0;
   #messagesOut = 0;
   #droppedIn = 0;
+  #rateLimited = 0;
   #activity = 0;
   #keptOpen = false;
   #endCalled = false;
@@ -69,7 +71,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   #resolveClosed: ((info: CloseInfo) => void) | undefined;
   #drained: Promise<void> | undefined;
   #resolveDrained: (() => void) | undefined;
+  readonly #limiter: MessageRateLimiter | undefined;
+  #consumer: MessageConsumer | undefined;
+  #consumerPending = false;
   [kHandler]: Promise<void> | undefined = undefined;
+  [kHeartbeat]: unknown = undefined;
 
   /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
   constructor(ws: WebSocket<unknown>, init: ConnectionInit, hooks: ConnectionHooks = {}) {
@@ -83,6 +89,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.options = init.options;
     this.#parentLog = init.logger;
     this.#hooks = hooks;
+    this.#limiter = init.options.rateLimit === false ? undefined : new MessageRateLimiter(init.options.rateLimit);
   }
 
   /** A pino child logger with `connId`, `route` and `requestId` (created on first use). */
@@ -112,9 +119,17 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     return this.#messagesIn;
   }
 
-  /** Received messages that were not queued: too large, or arriving with the queue full. */
+  /**
+   * Received messages never delivered to the handler: too large, arriving with the queue (or a
+   * batch buffer) full, or over the rate limit.
+   */
   get messagesDropped(): number {
     return this.#droppedIn;
+  }
+
+  /** Received messages dropped by the rate limit (also counted in {@link messagesDropped}). */
+  get messagesRateLimited(): number {
+    return this.#rateLimited;
   }
 
   /** Frames sent (written or buffered). */
@@ -270,11 +285,52 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
       this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
       return;
     }
+    if (this.#limiter !== undefined && !this.#limiter.admit(this)) {
+      this.#droppedIn++;
+      this.#rateLimited++;
+      return;
+    }
+    const consumer = this.#consumer;
+    if (consumer !== undefined) {
+      if (!consumer.push(messageFromFrame(frame, isBinary))) this.#droppedIn++;
+      return;
+    }
     if (this.inbox.push(messageFromFrame(frame, isBinary))) return;
     this.#droppedIn++;
     if (this.#state !== OPEN) return;
     this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: this.inbox.capacity });
     this[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.options.closeTimeoutMs);
+  }
+
+  [kAttachConsumer](consumer: MessageConsumer): void {
+    if (this.#consumer !== undefined || this.#consumerPending) throw new Error(`Connection ${this.id} already has a message handler`);
+    if (this.inbox.size === 0) {
+      this.#consumer = consumer;
+      if (this.#state === CLOSED) consumer.closed();
+      return;
+    }
+    this.#consumerPending = true;
+    void this.#handOver(consumer);
+  }
+
+  [kFlush](): Promise<void> | undefined {
+    return this.#consumer?.flush();
+  }
+
+  [kCork](fn: () => void): void {
+    const ws = this.#ws;
+    if (ws === undefined || this.#state !== OPEN) return fn();
+    let ran = false;
+    try {
+      ws.cork(() => {
+        ran = true;
+        fn();
+      });
+    } catch (err) {
+      // uWS refused to cork (the socket went away on the native side): run uncorked.
+      if (!ran) return fn();
+      throw err;
+    }
   }
 
   [kLogEvent](level: LogLevel, fields: LogFields): void {
@@ -365,6 +421,19 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.#resolveDrain();
     this.#resolveClosed?.(info);
     this.#hooks.onClose?.(this, info);
+    this.#consumer?.closed();
+  }
+
+  /** Moves messages queued before a consumer was attached into it, in order, then switches over. */
+  async #handOver(consumer: MessageConsumer): Promise<void> {
+    // Until the inbox is empty new messages keep queuing behind the old ones, so order holds.
+    while (this.inbox.size > 0) {
+      const msg = await this.inbox.next();
+      if (msg !== null && !consumer.push(msg)) this.#droppedIn++;
+    }
+    this.#consumerPending = false;
+    this.#consumer = consumer;
+    if (this.#state === CLOSED) consumer.closed();
   }
 
   #resolveDrain(): void {

@@ -1,5 +1,5 @@
 import { CloseCode, isSendableCloseCode, truncateCloseReason } from './close-codes.js';
-import { kBeginClose, kHandler, kKeptOpen, kLogEvent } from './connection-internals.js';
+import { kBeginClose, kHandler, kKeptOpen, kLogEvent, type LogFields } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
@@ -47,17 +47,25 @@ function finish(conn: WebSocketConnection): void {
 
 function fail(conn: WebSocketConnection, err: unknown): void {
   conn[kHandler] = undefined;
+  closeForError(conn, err, { event: 'ws.handler_error' });
+}
+
+/**
+ * Logs `err` under `fields.event` and closes the connection with the error's close frame
+ * (`KindlingError`) or 1011 "Internal server error" (anything else). Never throws.
+ */
+export function closeForError(conn: WebSocketConnection, err: unknown, fields: LogFields): void {
   guard(conn, () => {
     if (err instanceof KindlingError) {
       const frame = err.toCloseFrame();
       // A table entry or override that cannot go in a close frame (1005, 1006, ...) becomes 1011.
       const code = isSendableCloseCode(frame.code) ? frame.code : CloseCode.INTERNAL_ERROR;
       const level = code === CloseCode.INTERNAL_ERROR ? 'error' : 'debug';
-      conn[kLogEvent](level, { event: 'ws.handler_error', err, code: err.code, closeCode: code });
+      conn[kLogEvent](level, { ...fields, err, code: err.code, closeCode: code });
       conn[kBeginClose](code, truncateCloseReason(frame.reason), conn.options.closeTimeoutMs);
       return;
     }
-    conn[kLogEvent]('error', { event: 'ws.handler_error', err });
+    conn[kLogEvent]('error', { ...fields, err });
     conn[kBeginClose](ERROR_CODES.INTERNAL.closeCode, ERROR_CODES.INTERNAL.message, conn.options.closeTimeoutMs);
   });
 }

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
 import type { ConnectionHooks, SocketUserData } from './connection-init.js';
-import { kActivity, kBeginClose, kClosed, kDrain, kHandler, kLogEvent, kMessage } from './connection-internals.js';
+import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection-internals.js';
 import { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
+import { Heartbeats } from './heartbeat.js';
 import { IdleTimeout } from './idle-timeout.js';
 import { ConnectionRegistry } from './registry.js';
 import { createSocketBehavior, type BehaviorOptions, type Publisher } from './socket-behavior.js';
@@ -14,6 +15,21 @@ import { Sweeper } from './sweeper.js';
 export interface ConnectionHubOptions {
   /** The app logger; connection events (`ws.open`, `ws.close`, ...) are logged through it. */
   logger: Logger;
+  /**
+   * Called once for every connection after it closed and left the registry (after the
+   * `ws.close` log line). `@kindling/core` releases per-address connection counts here.
+   */
+  onClose?: (conn: WebSocketConnection, info: CloseInfo) => void;
+}
+
+/** Policy counts of a hub since it was created (see {@link ConnectionHub.counters}). */
+export interface HubCounters {
+  /** Pings sent by the heartbeat. */
+  readonly heartbeatPings: number;
+  /** Connections closed because they did not answer a heartbeat ping in time. */
+  readonly heartbeatTimeouts: number;
+  /** Messages dropped by connection rate limits (counted when their connection closes). */
+  readonly rateLimitedMessages: number;
 }
 
 /** Options for {@link ConnectionHub.closeAll}. */
@@ -23,8 +39,8 @@ export interface CloseAllOptions {
   /** @default 'Server shutting down' */
   reason?: string;
   /**
-   * How long to wait for buffered data to flush (so the close frame can go out) and for
-   * running handlers to finish; then every connection still open is terminated.
+   * The whole budget: flushing batch buffers, buffered data (so the close frame can go out)
+   * and running handlers; then every connection still open is terminated.
    * @default 5000
    */
   timeoutMs?: number;
@@ -58,12 +74,23 @@ export class ConnectionHub {
   /** The shared timer for per-connection checks (idle timeout; heartbeats plug in the same way). */
   readonly sweeper: Sweeper;
   readonly #log: Logger;
+  readonly #heartbeats: Heartbeats;
+  readonly #onClose: ((conn: WebSocketConnection, info: CloseInfo) => void) | undefined;
+  #rateLimited = 0;
   #app: Publisher | undefined;
   #compress = false;
 
   constructor(options: ConnectionHubOptions) {
     this.#log = options.logger;
+    this.#onClose = options.onClose;
     this.sweeper = new Sweeper((err) => this.#log.error({ event: 'ws.sweep_error', err }, 'ws.sweep_error'));
+    this.#heartbeats = new Heartbeats(this.sweeper);
+  }
+
+  /** Heartbeat and rate-limit counts since the hub was created. */
+  get counters(): HubCounters {
+    const { heartbeatPings, heartbeatTimeouts } = this.#heartbeats.counters;
+    return { heartbeatPings, heartbeatTimeouts, rateLimitedMessages: this.#rateLimited };
   }
 
   /** Remembers the uWS app, for {@link publish}. */
@@ -99,10 +126,12 @@ export class ConnectionHub {
   }
 
   /**
-   * Closes every open connection with `code`/`reason`, waits up to `timeoutMs` for buffered
-   * data to flush and handlers to finish, then terminates the rest. On uWS the close frame of
-   * a connection with nothing buffered goes out at once and the connection counts as closed at
-   * once (uWS reports no answer from the peer).
+   * Closes every open connection: first `batchHandler` buffers are flushed to their handlers
+   * (and those flushes awaited), then every connection gets `code`/`reason`; waits for
+   * buffered data to flush and handlers to finish, and terminates what is left when
+   * `timeoutMs` (the budget for all of it) runs out. On uWS the close frame of a connection
+   * with nothing buffered goes out at once and the connection counts as closed at once (uWS
+   * reports no answer from the peer).
    */
   async closeAll(options: CloseAllOptions = {}): Promise<CloseAllResult> {
     const code = options.code ?? CloseCode.GOING_AWAY;
@@ -110,6 +139,14 @@ export class ConnectionHub {
     const reason = truncateCloseReason(options.reason ?? ERROR_CODES.SHUTTING_DOWN.message);
     const timeoutMs = options.timeoutMs ?? 5000;
     if (!(timeoutMs >= 0) || timeoutMs > 2 ** 31 - 1) throw new TypeError(`closeAll(): timeoutMs must be from 0 to 2147483647, got ${timeoutMs}`);
+    const deadline = Date.now() + timeoutMs;
+
+    const flushes: Promise<void>[] = [];
+    for (const conn of this.connections) {
+      const flush = conn[kFlush]();
+      if (flush !== undefined) flushes.push(flush);
+    }
+    await settleWithin(flushes, timeoutMs);
 
     const conns = [...this.connections];
     const handlers: Promise<void>[] = [];
@@ -126,7 +163,7 @@ export class ConnectionHub {
       }
     }
     const waiting = conns.filter((conn) => conn.closeInfo === undefined).map((conn) => conn.closed);
-    await settleWithin([...waiting, ...handlers], timeoutMs);
+    await settleWithin([...waiting, ...handlers], Math.max(0, deadline - Date.now()));
     for (const conn of conns) if (conn.closeInfo === undefined) conn.terminate();
 
     let forced = 0;
@@ -145,12 +182,15 @@ export class ConnectionHub {
     this.connections.add(conn);
     const idleMs = init.options.idleTimeoutMs;
     if (idleMs > 0) this.sweeper.add(new IdleTimeout(conn, idleMs, conn.openedAt));
+    if (init.options.heartbeat !== false) this.#heartbeats.add(conn, init.options.heartbeat, conn.openedAt);
     conn[kLogEvent]('info', { event: 'ws.open', remoteAddress: conn.remoteAddress, protocol: conn.protocol });
     init.start(conn);
   }
 
   #closed(conn: WebSocketConnection, info: CloseInfo): void {
     this.connections.delete(conn);
+    this.#heartbeats.remove(conn);
+    this.#rateLimited += conn.messagesRateLimited;
     conn[kLogEvent]('info', {
       event: 'ws.close',
       code: info.code,
@@ -161,7 +201,14 @@ export class ConnectionHub {
       messagesIn: conn.messagesIn,
       messagesOut: conn.messagesOut,
       messagesDropped: conn.messagesDropped,
+      messagesRateLimited: conn.messagesRateLimited,
     });
+    if (this.#onClose === undefined) return;
+    try {
+      this.#onClose(conn, info);
+    } catch (err) {
+      this.#log.error({ event: 'ws.callback_error', where: 'onClose', err }, 'ws.callback_error');
+    }
   }
 
   /** A callback threw: log it and close 1011 (never the error's own message). */

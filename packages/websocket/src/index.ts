@@ -1,6 +1,7 @@
 /**
  * @kindling/websocket — the Kindling WebSocket connection over uWebSockets.js: typed messages,
- * backpressure, topics, close semantics, and the hub that wires it to a uWS app.
+ * backpressure, topics, close semantics, message and batch handler adapters, heartbeats, rate
+ * limits, and the hub that wires it to a uWS app.
  * Knows nothing of HTTP or routing. See docs/websocket.md.
  * @packageDocumentation
  */
@@ -20,7 +21,16 @@ export type { ConnectionOptions } from './connection-options.js';
 export { WebSocketConnection } from './connection.js';
 export { runHandler } from './handler-runner.js';
 export { ConnectionHub } from './hub.js';
-export type { CloseAllOptions, CloseAllResult, ConnectionHubOptions } from './hub.js';
+export type { CloseAllOptions, CloseAllResult, ConnectionHubOptions, HubCounters } from './hub.js';
+export type { AdaptedHandler } from './adapter.js';
+export { messageHandler } from './message-handler.js';
+export type { JsonMessageHandlerOptions, MessageHandlerOptions } from './message-handler.js';
+export { batchHandler } from './batch-handler.js';
+export type { BatchHandlerOptions } from './batch-handler.js';
+export { DEFAULT_HEARTBEAT } from './heartbeat.js';
+export type { HeartbeatOptions } from './heartbeat.js';
+export { DEFAULT_RATE_LIMIT_GRACE, RATE_LIMIT_CLOSE_REASON, TokenBucket } from './rate-limit.js';
+export type { RateLimitOptions, RateLimitPolicy } from './rate-limit.js';
 export { TIMEOUT } from './inbox.js';
 export { binaryMessage, isMessage, textMessage } from './message.js';
 export type { BinaryMessage, Message, TextMessage } from './message.js';

@@ -46,6 +46,11 @@ export class Sweeper {
     if (this.#timer === undefined || wanted < this.#tickMs) this.#start(wanted);
   }
 
+  /** Whether `task` is being swept. */
+  has(task: SweepTask): boolean {
+    return this.#tasks.has(task);
+  }
+
   /** Removes a task. */
   delete(task: SweepTask): void {
     this.#tasks.delete(task);

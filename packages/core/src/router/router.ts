@@ -1,3 +1,5 @@
+import { registerController } from '../decorators/register-controller.js';
+import { routeOrigin } from '../decorators/route-origin.js';
 import type { AnyExtractor } from '../extract/extractor.js';
 import type { Middleware } from '../middleware.js';
 import type { ExtensionKey } from '../request/request-context.js';
@@ -141,7 +143,21 @@ export class Router {
     parsePathPattern(path);
     checkExtractors(path, extractors, 'websocket');
     validateWebSocketRouteOptions(path, options);
-    this.#websocket.push({ pattern: path, extractors, handler: handler as UntypedHandler, options, origin: `websocket('${path}')` });
+    this.#websocket.push({ pattern: path, extractors, handler: handler as UntypedHandler, options, origin: routeOrigin(handler) ?? `websocket('${path}')` });
+    return this;
+  }
+
+  /**
+   * Registers the routes of a `@Controller` class instance through the methods above, so they
+   * join the same route table and meet the same checks. See docs/controllers.md.
+   *
+   * @example
+   * ```ts
+   * router.controller(new ChatController(rooms)).controller(new HealthController());
+   * ```
+   */
+  controller(instance: object): this {
+    registerController(this, instance, () => new Router());
     return this;
   }
 
@@ -199,7 +215,7 @@ export class Router {
       if (typeof handler !== 'function') throw new TypeError(`${method.toLowerCase()}('${path}'): the handler must be a function`);
       parsePathPattern(path);
       checkExtractors(path, extractors, 'http');
-      this.#http.push({ method, pattern: path, extractors, handler: handler as UntypedHandler, origin: `${method.toLowerCase()}('${path}')` });
+      this.#http.push({ method, pattern: path, extractors, handler: handler as UntypedHandler, origin: routeOrigin(handler) ?? `${method.toLowerCase()}('${path}')` });
       return this;
     };
     return register as HttpRouteMethod<this>;

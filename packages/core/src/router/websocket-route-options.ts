@@ -26,6 +26,21 @@ export interface WebSocketRouteOptions extends Partial<ConnectionOptions> {
    * @default undefined
    */
   protocols?: readonly string[];
+  /**
+   * Open connections one remote address may hold. One more upgrade request is answered 429
+   * `RATE_LIMITED` with `Retry-After: 5` before the upgrade. Set in the app's `websocket`
+   * defaults it counts the address's connections on every route that inherits it; set on a
+   * route, that route's alone. See docs/rate-limiting.md.
+   * @default undefined (no limit)
+   */
+  connectionsPerIp?: number;
+  /**
+   * Upgrade requests one remote address may make per minute (a token bucket: this many at
+   * once, then one every `60 / n` seconds). Past it: 429 `RATE_LIMITED` with `Retry-After`
+   * before the upgrade. Counted like `connectionsPerIp` (app-wide or per route).
+   * @default undefined (no limit)
+   */
+  upgradesPerMinute?: number;
 }
 
 /** Throws a clear error at registration for option values that cannot work. */
@@ -37,5 +52,11 @@ export function validateWebSocketRouteOptions(path: string, options: WebSocketRo
   }
   if (options.origins !== undefined && typeof options.origins !== 'function' && !Array.isArray(options.origins)) {
     throw new TypeError(`websocket('${path}'): origins must be an array of origins or a function`);
+  }
+  for (const name of ['connectionsPerIp', 'upgradesPerMinute'] as const) {
+    const value = options[name];
+    if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
+      throw new TypeError(`websocket('${path}'): ${name} must be a positive integer, got ${String(value)}`);
+    }
   }
 }

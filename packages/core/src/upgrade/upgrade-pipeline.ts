@@ -14,11 +14,14 @@ import type { CompiledRoutes, CompiledWebSocketRoute } from '../router/compiled-
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { checkHandshake } from './handshake.js';
+import type { IpLimits, RouteIpLimits } from './ip-limits.js';
 import { originAllowed, selectProtocol } from './origin.js';
 
 /** A WebSocket route's options after merging with the app defaults. */
 export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
   readonly connection: ConnectionOptions;
+  /** `connectionsPerIp` / `upgradesPerMinute` with their counting scope; undefined when neither is set. */
+  readonly ipLimits: RouteIpLimits | undefined;
 }
 
 type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
@@ -27,18 +30,21 @@ const ACCEPTED = new Response(undefined, 101);
 
 /**
  * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
- * check the handshake, origin and drain state, run middleware and extractors, then either
- * answer with the rejection (never a 101) or upgrade with the extracted values.
+ * check the handshake, origin, per-address limits and drain state, run middleware and
+ * extractors, then either answer with the rejection (never a 101) or upgrade with the
+ * extracted values.
  */
 export class UpgradePipeline {
   readonly #routes: CompiledRoutes<ResolvedWebSocketOptions>;
   readonly #log: Logger;
   readonly #lifecycle: Lifecycle;
+  readonly #ipLimits: IpLimits;
 
-  constructor(routes: CompiledRoutes<ResolvedWebSocketOptions>, log: Logger, lifecycle: Lifecycle) {
+  constructor(routes: CompiledRoutes<ResolvedWebSocketOptions>, log: Logger, lifecycle: Lifecycle, ipLimits: IpLimits) {
     this.#routes = routes;
     this.#log = log;
     this.#lifecycle = lifecycle;
+    this.#ipLimits = ipLimits;
   }
 
   /** The uWS `upgrade` callback. */
@@ -63,6 +69,13 @@ export class UpgradePipeline {
     attempt.route = route.pattern;
     checkHandshake(parts);
     if (!originAllowed(route.options, parts.headers['origin'])) throw new OriginNotAllowed(parts.headers['origin']);
+    const limits = route.options.ipLimits;
+    if (limits !== undefined) {
+      // Throws the 429 before anything is reserved; from here the attempt owns a slot until
+      // it is refused (released) or the connection opens (released when it closes).
+      this.#ipLimits.acquire(limits, parts.remoteAddress);
+      attempt.holdSlot(this.#ipLimits, limits);
+    }
     const ctx = new RequestContext(parts, route.shared, { isUpgrade: true, requestId: attempt.requestId, logger: this.#log });
     ctx.params = match.params;
     ctx.route = route.pattern;
@@ -87,6 +100,7 @@ class UpgradeAttempt {
   readonly requestId: string;
   #aborted = false;
   #done = false;
+  #slot: { readonly ipLimits: IpLimits; readonly limits: RouteIpLimits } | undefined;
 
   constructor(
     readonly res: HttpResponse,
@@ -98,9 +112,15 @@ class UpgradeAttempt {
     this.requestId = resolveRequestId(parts.headers['x-request-id']);
   }
 
+  /** Remembers a per-address connection slot to give back unless the connection opens. */
+  holdSlot(ipLimits: IpLimits, limits: RouteIpLimits): void {
+    this.#slot = { ipLimits, limits };
+  }
+
   abort(): void {
     if (this.#aborted || this.#done) return;
     this.#aborted = true;
+    this.#releaseSlot();
     this.lifecycle.requestFinished();
     this.log.debug({ event: 'ws.upgrade_aborted', route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.upgrade_aborted');
   }
@@ -121,6 +141,7 @@ class UpgradeAttempt {
   /** Answers without upgrading; `code` is the error code for the log, when known. */
   respond(response: Response, code?: string): void {
     if (!this.#finish()) return;
+    this.#releaseSlot();
     writeResponse(this.res, response, this.requestId, { head: false, close: true });
     this.log.info({ event: 'ws.reject', status: response.status, code, route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.reject');
   }
@@ -130,6 +151,7 @@ class UpgradeAttempt {
     if (!this.#finish()) return;
     const headers = this.parts.headers;
     const extensions = route.options.compression ? (headers['sec-websocket-extensions'] ?? '') : '';
+    let opened = false;
     const userData: SocketUserData = {
       init: {
         route: route.pattern,
@@ -139,10 +161,26 @@ class UpgradeAttempt {
         data: ctx.locals,
         logger: this.log,
         options: route.options.connection,
-        start: (conn: WebSocketConnection) => runHandler(conn, () => route.handler(...values, conn)),
+        start: (conn: WebSocketConnection) => {
+          opened = true;
+          void runHandler(conn, () => route.handler(...values, conn));
+        },
       },
     };
-    this.res.upgrade(userData, headers['sec-websocket-key'] ?? '', ctx.protocol, extensions, this.context);
+    try {
+      // uWS runs `open` (and so `start`) synchronously inside upgrade().
+      this.res.upgrade(userData, headers['sec-websocket-key'] ?? '', ctx.protocol, extensions, this.context);
+    } finally {
+      // An open connection gives its slot back when it closes (the app's hub does that).
+      if (opened) this.#slot = undefined;
+      else this.#releaseSlot();
+    }
+  }
+
+  #releaseSlot(): void {
+    const slot = this.#slot;
+    this.#slot = undefined;
+    if (slot !== undefined) slot.ipLimits.release(slot.limits, this.parts.remoteAddress);
   }
 
   #finish(): boolean {

@@ -1,0 +1,191 @@
+// Child processes of a bench run: servers pinned to one core, the load generator to the other.
+// Every child is tracked so an interrupted run leaves nothing behind.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const LOADGEN = join(BENCH_DIR, 'loadgen', 'bin', 'loadgen');
+const NOFILE = 20000;
+const children = new Set();
+
+/** Core pinning: server on core 1, load generator on core 0, when the machine allows it. */
+export const pinning = (() => {
+  const hasTaskset = spawnSync('bash', ['-c', 'command -v taskset'], { encoding: 'utf8' }).status === 0;
+  const ok = hasTaskset && cpus().length >= 2;
+  return {
+    ok,
+    server: ok ? 'taskset -c 1 ' : '',
+    loadgen: ok ? 'taskset -c 0 ' : '',
+    describe: ok
+      ? 'server on core 1, load generator on core 0 (taskset)'
+      : `not pinned (${hasTaskset ? `${cpus().length} core` : 'taskset missing'})`,
+  };
+})();
+
+/** A server or tool that could not run; its message becomes the row's "n/a (reason)". */
+export class Unavailable extends Error {}
+
+const quote = (s) => `'${String(s).replaceAll("'", `'\\''`)}'`;
+const withNofile = (cmd) => `ulimit -n ${NOFILE} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec ${cmd}`;
+
+function track(child) {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** Stops every child still running (used on SIGINT and by the overall time limit). */
+export function killAll() {
+  for (const child of children) child.kill('SIGKILL');
+}
+
+/** Builds the load generator when its binary is missing or older than its sources. */
+export function buildLoadgen() {
+  const r = spawnSync('bash', [join(BENCH_DIR, 'loadgen', 'build.sh')], { encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(LOADGEN)) {
+    throw new Unavailable(`loadgen did not build: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  }
+}
+
+/** Turns a server's stderr into a one-line reason. */
+export function reasonFrom(stderr, code) {
+  const missingPkg = /Cannot find (?:package|module) '([^']+)'/.exec(stderr);
+  if (missingPkg) {
+    const name = missingPkg[1];
+    if (name.includes('packages/core/dist') || name === '@kindling/core') return '@kindling/core is not built';
+    if (!name.startsWith('.') && !name.startsWith('/')) return `${name} is not installed (npm install)`;
+    return `missing module ${name}`;
+  }
+  const missingExport = /does not provide an export named '([^']+)'/.exec(stderr);
+  if (missingExport) return `@kindling/core has no export '${missingExport[1]}' yet`;
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const error = lines.find((l) => /^(\w*Error|error)\b|: /.test(l) && !l.startsWith('at ')) ?? lines.at(-1);
+  return (error ?? `exited with code ${code}`).slice(0, 160);
+}
+
+/**
+ * Starts `bench/servers/<file>` on port 0 and resolves once it printed `READY <port>`.
+ * @returns {Promise<{ pid: number, port: number, stop: () => Promise<void>, stderr: () => string }>}
+ */
+export function startServer(file, { timeoutMs = 15_000 } = {}) {
+  const script = join(BENCH_DIR, 'servers', file);
+  const child = track(
+    spawn('bash', ['-c', withNofile(`${pinning.server}node ${quote(script)} 0`)], {
+      cwd: BENCH_DIR,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-8192)));
+  const stop = () => stopChild(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Unavailable(`no READY line within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /READY (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ pid: child.pid, port: Number(m[1]), stop, stderr: () => err });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Unavailable(reasonFrom(err, code)));
+    });
+  });
+}
+
+function stopChild(child, graceMs = 3_000) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+const jsonLines = (text) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+
+/**
+ * Runs the load generator to completion (killed after `timeoutMs`) and returns its JSON result.
+ * @param {string[]} args
+ */
+export function runLoadgen(args, { timeoutMs }) {
+  const cmd = `${pinning.loadgen}${quote(LOADGEN)} ${args.map(quote).join(' ')}`;
+  const child = track(spawn('bash', ['-c', withNofile(cmd)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4096)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const result = jsonLines(out).at(-1);
+      if (result && !result.error) resolve({ ...result, exitCode: code });
+      else if (signal) reject(new Unavailable(`loadgen killed (${signal}) after ${timeoutMs / 1000} s`));
+      else reject(new Unavailable(result?.error ?? (err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
+    });
+  });
+}
+
+/**
+ * Runs `loadgen connect` and resolves once its connections are held; `release()` lets it close
+ * them and exit.
+ */
+export function holdConnections(args, { timeoutMs }) {
+  const cmd = `${pinning.loadgen}${quote(LOADGEN)} connect ${args.map(quote).join(' ')}`;
+  const child = track(spawn('bash', ['-c', withNofile(cmd)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d) => (err = (err + d).slice(-4096)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  exited.then(() => clearTimeout(timer));
+  const held = new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      out += d;
+      const holding = jsonLines(out).find((j) => j.event === 'holding');
+      if (holding) resolve(holding);
+    });
+    exited.then((code) => reject(new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
+  });
+  const release = async () => {
+    child.stdin.end('\n');
+    await exited;
+    return jsonLines(out).find((j) => j.event === 'released');
+  };
+  return { held, release };
+}
+
+/** Resident set size of a process in bytes (VmRSS). */
+export function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Unavailable(`no VmRSS for pid ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** CPU seconds (user + system, all threads) a process has used. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

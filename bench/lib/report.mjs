@@ -1,0 +1,118 @@
+// The markdown results file: machine, method, one table per group, and DESIGN §9's targets.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import { join } from 'node:path';
+import { BENCH_DIR, pinning } from './proc.mjs';
+import { fmtRatio } from './servers.mjs';
+
+const require = createRequire(join(BENCH_DIR, 'package.json'));
+
+function versionOf(pkg) {
+  try {
+    const file = require.resolve(`${pkg}/package.json`);
+    return JSON.parse(readFileSync(file, 'utf8')).version;
+  } catch {
+    try {
+      // packages whose "exports" hide package.json: walk up from the entry point
+      const entry = require.resolve(pkg);
+      const root = entry.slice(0, entry.lastIndexOf(`node_modules/${pkg}/`) + `node_modules/${pkg}/`.length);
+      return JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+    } catch {
+      return 'not installed';
+    }
+  }
+}
+
+/** A snapshot of the machine, taken at the start of the run. */
+export function machine() {
+  return {
+    nproc: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
+    kernel: `${os.type()} ${os.release()}`,
+    node: process.version,
+    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    versions: ['uWebSockets.js', 'ws', 'fastify', '@fastify/websocket', 'socket.io']
+      .map((p) => `${p} ${versionOf(p)}`)
+      .join(', '),
+  };
+}
+
+const cell = (s) => String(s ?? '').replaceAll('|', '\\|');
+const table = (columns, rows) =>
+  [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+
+/** Compares the run's figures with DESIGN §9 (and the HTTP target of the bench brief). */
+export function targets(byId, { memoryConns }) {
+  const echo = byId.echo?.data ?? {};
+  const mem = byId.memory?.data ?? {};
+  const up = byId.upgrade?.data ?? {};
+  const http = byId.http?.data ?? {};
+  const rows = [];
+  const ratioRow = (what, group, a, b, min) => {
+    if (!group) return rows.push([what, '—', 'not run']);
+    const r = a / b;
+    if (!Number.isFinite(r)) return rows.push([what, '—', 'n/a (a server did not run)']);
+    rows.push([what, fmtRatio(r), r >= min ? 'met' : 'NOT met']);
+  };
+  ratioRow('messageHandler echo ≥ 0.90 × raw uWS', byId.echo, echo.mh, echo.raw, 0.9);
+  ratioRow('`for await` echo ≥ 0.75 × raw uWS', byId.echo, echo.forawait, echo.raw, 0.75);
+  ratioRow('batchHandler echo ≥ 1.0 × raw uWS', byId.echo, echo.batch, echo.raw, 1.0);
+  for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
+    const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit (${label})`;
+    const v = mem[id];
+    if (!byId.memory) rows.push([what, '—', 'not run']);
+    else if (!Number.isFinite(v)) rows.push([what, '—', 'n/a (server did not run)']);
+    else {
+      const at = memoryConns === 10_000 ? '' : ` (at ${memoryConns} connections, not 10k)`;
+      rows.push([what, `${(v / 1024).toFixed(2)} KB${at}`, v <= 1536 ? 'met' : 'NOT met']);
+    }
+  }
+  {
+    const what = 'upgrades/s with 7 extractors (one a DTO) ≥ 0.6 × raw uWS';
+    const k = up['kindling-7'];
+    const raw = up.raw;
+    if (!byId.upgrade) rows.push([what, '—', 'not run']);
+    else if (!k || !raw) rows.push([what, '—', 'n/a (a server did not run)']);
+    else {
+      const byRate = k.rate / raw.rate;
+      const byCpu = k.perCpu / raw.perCpu;
+      const worst = Math.min(byRate, Number.isFinite(byCpu) ? byCpu : byRate);
+      rows.push([what, `${fmtRatio(byRate)} by rate, ${fmtRatio(byCpu)} per server CPU-second`,
+        worst >= 0.6 ? 'met' : 'NOT met']);
+    }
+  }
+  rows.push(['broadcast to 10k subscribers ≥ 0.9 × raw `app.publish`', '—', 'not measured (no broadcast group yet)']);
+  ratioRow('HTTP hello ≥ 0.8 × raw uWS', byId.http, http['kindling-http'], http['raw-http'], 0.8);
+  return rows;
+}
+
+/** Renders the results file. */
+export function render({ title, command, started, seconds, info, groups, targetRows }) {
+  const out = [
+    `# ${title}`,
+    '',
+    `Run ${started.toISOString().replace(/\.\d+Z$/, 'Z')} with \`${command}\` (${Math.round(seconds)} s).`,
+    '',
+    '## Machine',
+    '',
+    table(['', ''], [
+      ['cores (nproc)', info.nproc], ['CPU', info.cpu], ['memory', info.memory], ['kernel', info.kernel],
+      ['Node.js', info.node], ['packages', info.versions], ['pinning', pinning.describe],
+      ['load average at start (1/5/15 min)', info.load],
+    ]),
+    '',
+    'Ratios compare with raw uWS measured in this same run. See bench/README.md for the method.',
+    '',
+  ];
+  for (const g of groups) {
+    out.push(`## ${g.title}`, '', g.intro, '', table(g.columns, g.rows), '');
+    if (g.extra) out.push(`### ${g.extra.title}`, '', table(g.extra.columns, g.extra.rows), '');
+  }
+  if (targetRows.length) {
+    out.push('## DESIGN §9 targets', '', table(['target', 'measured', 'status'], targetRows), '');
+  }
+  return out.join('\n');
+}

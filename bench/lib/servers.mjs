@@ -1,0 +1,80 @@
+// The servers a run can measure, and small helpers shared by the groups.
+import { startServer, Unavailable } from './proc.mjs';
+
+/**
+ * Each server: a file in bench/servers/, the path the load generator requests, and for the
+ * Kindling echo servers the route with heartbeat and rate limit on.
+ */
+export const SERVERS = {
+  raw: { label: 'raw uWS', file: 'raw-uws-echo.mjs', path: '/' },
+  mh: {
+    label: 'Kindling messageHandler',
+    file: 'kindling-ws-echo-message-handler.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+  },
+  forawait: {
+    label: 'Kindling for await',
+    file: 'kindling-ws-echo-forawait.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+  },
+  batch: { label: 'Kindling batchHandler', file: 'kindling-ws-echo-batch-handler.mjs', path: '/echo' },
+  ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
+  fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },
+  socketio: { label: 'socket.io', file: 'socketio-echo.mjs', proto: 'socketio' },
+  'kindling-7': {
+    label: 'Kindling, 7 extractors',
+    file: 'kindling-upgrade-7-extractors.mjs',
+    path: '/ws/room/lobby?token=abcdefgh12345678&limit=10',
+  },
+  'kindling-0': { label: 'Kindling, no extractor', file: 'kindling-upgrade-7-extractors.mjs', path: '/echo' },
+  'raw-http': { label: 'raw uWS', file: 'raw-uws-http-hello.mjs' },
+  'kindling-http': { label: 'Kindling', file: 'kindling-http-hello.mjs' },
+};
+
+/** The load generator's arguments that select a server's path and protocol. */
+export function targetArgs(def, { policies = false } = {}) {
+  if (def.proto === 'socketio') return ['--proto', 'socketio'];
+  return ['--path', (policies && def.policiesPath) || def.path || '/'];
+}
+
+/** Starts a server, runs `fn` with it, and always stops it. */
+export async function withServer(def, fn) {
+  const server = await startServer(def.file);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs `fn`, turning any failure into a short reason (the runner never crashes on a row). */
+export async function attempt(fn) {
+  try {
+    return { value: await fn() };
+  } catch (error) {
+    const message = error instanceof Unavailable ? error.message : `error: ${error?.message ?? error}`;
+    return { error: message };
+  }
+}
+
+export const log = (...parts) => process.stderr.write(`[bench] ${parts.join(' ')}\n`);
+
+export const fmtInt = (n) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+export const fmtRatio = (x) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
+export const fmtCpu = (x) => (Number.isFinite(x) ? `${Math.round(x * 100)}%` : '—');
+export const fmtUs = (us) => {
+  if (!Number.isFinite(us)) return '—';
+  return us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${Math.round(us)} µs`;
+};
+export const na = (reason) => `n/a (${reason})`;
+
+/**
+ * A note when processes other than the server and the load generator used a noticeable share of
+ * the machine during the measured window (the loadgen reports the machine's busy time).
+ */
+export function noise(v) {
+  const other = (v?.machine_busy ?? NaN) - (v?.loadgen_cpu ?? 0) - (v?.server_cpu ?? 0);
+  return other > 0.15 ? `other processes busy (${Math.round(other * 100)}% of a core)` : '';
+}

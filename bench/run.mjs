@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+// Runs the Kindling benchmark suite and writes bench/results/<date>-<name>.md and latest.md.
+//   node bench/run.mjs                    every group (about 4 minutes)
+//   node bench/run.mjs echo http          selected groups
+//   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only
+// Groups: loadgen, echo, latency, memory, upgrade, http. See bench/README.md.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { echoGroup, loadgenGroup } from './lib/echo.mjs';
+import { httpGroup } from './lib/http.mjs';
+import { latencyGroup } from './lib/latency.mjs';
+import { memoryGroup } from './lib/memory.mjs';
+import { BENCH_DIR, buildLoadgen, killAll } from './lib/proc.mjs';
+import { machine, render, targets } from './lib/report.mjs';
+import { attempt, log, na } from './lib/servers.mjs';
+import { upgradeGroup } from './lib/upgrade.mjs';
+
+const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'upgrade', 'http'];
+const RUN_LIMIT_MS = 15 * 60_000;
+
+const FULL = {
+  loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
+  echo: { warmup: 2, duration: 4, rounds: 2, servers: ['raw', 'mh', 'forawait', 'batch', 'ws', 'fastify', 'socketio'] },
+  latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
+  memory: { conns: 10_000, baselineMs: 1_000, settleMs: 2_000, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
+  upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'ws', 'fastify'] },
+  http: { conns: 100, warmup: 1, duration: 4, servers: ['raw-http', 'kindling-http'] },
+};
+
+const SMOKE = {
+  loadgen: { depths: [64], warmup: 0.2, duration: 1 },
+  echo: { warmup: 0.2, duration: 1, rounds: 1, servers: ['raw'] },
+  latency: { rate: 5_000, warmup: 0.2, duration: 1, servers: ['raw'] },
+  memory: { conns: 1_000, baselineMs: 200, settleMs: 200, servers: ['raw'] },
+  upgrade: { concurrency: 50, warmup: 0.2, duration: 1, servers: ['raw'] },
+  http: { conns: 50, warmup: 0, duration: 1, servers: ['raw-http'] },
+};
+
+function usage(code) {
+  process.stderr.write(
+    'usage: node bench/run.mjs [--smoke] [--name NAME] [--rounds N] [group ...]\n' +
+      `groups: ${GROUPS.join(', ')} (default: all)\n`,
+  );
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const opts = { groups: [], smoke: false, name: undefined, rounds: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--smoke') opts.smoke = true;
+    else if (a === '--name') opts.name = argv[++i];
+    else if (a === '--rounds') opts.rounds = Number(argv[++i]);
+    else if (a === '-h' || a === '--help') usage(0);
+    else if (GROUPS.includes(a)) opts.groups.push(a);
+    else {
+      process.stderr.write(`unknown argument: ${a}\n`);
+      usage(2);
+    }
+  }
+  if (opts.name !== undefined && !/^[\w.-]+$/.test(opts.name)) usage(2);
+  if (opts.rounds !== undefined && !(opts.rounds >= 1 && opts.rounds <= 10)) usage(2);
+  if (opts.groups.length === 0) opts.groups = [...GROUPS];
+  return opts;
+}
+
+const RUNNERS = {
+  loadgen: (cfg) => loadgenGroup(cfg),
+  echo: (cfg) => echoGroup(cfg, cfg.servers),
+  latency: (cfg) => latencyGroup(cfg, cfg.servers),
+  memory: (cfg) => memoryGroup(cfg, cfg.servers),
+  upgrade: (cfg) => upgradeGroup(cfg, cfg.servers),
+  http: (cfg) => httpGroup(cfg, cfg.servers),
+};
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const config = structuredClone(opts.smoke ? SMOKE : FULL);
+  if (opts.rounds) config.echo.rounds = opts.rounds;
+  const started = new Date();
+  const info = machine();
+  const built = await attempt(() => buildLoadgen());
+  const groups = [];
+  for (const id of opts.groups) {
+    log(`group ${id}`);
+    if (built.error && id !== 'http') {
+      groups.push({ id, title: id, intro: na(built.error), columns: ['result'], rows: [[na(built.error)]], data: {} });
+      continue;
+    }
+    const r = await attempt(() => RUNNERS[id](config[id]));
+    groups.push(r.value ?? { id, title: id, intro: '', columns: ['result'], rows: [[na(r.error)]], data: {} });
+  }
+  const byId = Object.fromEntries(groups.map((g) => [g.id, g]));
+  const name = opts.name ?? (opts.smoke ? 'smoke' : opts.groups.length === GROUPS.length ? 'full' : opts.groups.join('-'));
+  const day = started.toISOString().slice(0, 10);
+  const markdown = render({
+    title: `Kindling bench: ${name}`,
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    started,
+    seconds: (Date.now() - started.getTime()) / 1000,
+    info,
+    groups,
+    targetRows: opts.smoke ? [] : targets(byId, { memoryConns: config.memory.conns }),
+  });
+  const dir = join(BENCH_DIR, 'results', opts.smoke ? 'tmp' : '');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${day}-${name}.md`);
+  writeFileSync(file, markdown);
+  if (!opts.smoke) copyFileSync(file, join(dir, 'latest.md'));
+  process.stdout.write(`${markdown}\n`);
+  log(`wrote ${file}`);
+  if (opts.smoke) {
+    const failed = groups.filter(
+      (g) => g.data?.selftestFailed || g.rows.some((row) => row.some((c) => String(c).startsWith('n/a'))),
+    );
+    if (failed.length) {
+      log(`smoke: FAILED in ${failed.map((g) => g.id).join(', ')}`);
+      process.exitCode = 1;
+    } else log('smoke: every mode ran');
+  }
+}
+
+const limit = setTimeout(() => {
+  log(`run exceeded ${RUN_LIMIT_MS / 60_000} minutes; stopping`);
+  killAll();
+  process.exit(2);
+}, RUN_LIMIT_MS);
+limit.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+main().catch((error) => {
+  killAll();
+  log(`fatal: ${error?.stack ?? error}`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import type { AnyExtractor } from '../extract/extractor.js';
+import type { HandlerResult } from '../response/response.js';
+import type { HttpMethod, Router } from '../router/router.js';
+import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
+import { readController, type ControllerDefinition, type ControllerMethod } from './controller-class.js';
+import { declaredParamTypes } from './declared-types.js';
+import type { MethodMeta, RouteSpec } from './metadata.js';
+import { buildMessageRoute } from './message-route.js';
+import { resolveParams } from './resolve-params.js';
+import { tagRouteOrigin } from './route-origin.js';
+
+type Handler = (...args: unknown[]) => unknown;
+
+const VERB = {
+  GET: 'get',
+  POST: 'post',
+  PUT: 'put',
+  PATCH: 'patch',
+  DELETE: 'delete',
+  HEAD: 'head',
+  OPTIONS: 'options',
+  ANY: 'any',
+} as const satisfies Record<HttpMethod, keyof Router>;
+
+/**
+ * Registers the routes of a `@Controller` instance on `router`, through the router's own
+ * `get`/`post`/.../`websocket` methods: the routes land in the same table as routes written
+ * with the DSL and meet the same checks. The controller's routes are built on a router of
+ * their own (`createRouter`) and mounted at its prefix, so nothing is registered when any
+ * of them is invalid. See docs/controllers.md.
+ */
+export function registerController(router: Router, instance: object, createRouter: () => Router): void {
+  const controller = readController(instance);
+  const own = createRouter();
+  if (controller.middleware.length > 0) own.use(...controller.middleware);
+  for (const method of controller.methods) {
+    for (const spec of method.meta.routes) registerRoute(own, createRouter, controller, method, spec, instance);
+  }
+  const { prefix } = controller;
+  try {
+    if (prefix === '' || prefix === '/') router.merge(own);
+    else router.nest(prefix, own);
+  } catch (err) {
+    throw located(`@Controller('${prefix}') on ${controller.name}`, err);
+  }
+}
+
+function registerRoute(
+  own: Router,
+  createRouter: () => Router,
+  controller: ControllerDefinition,
+  method: ControllerMethod,
+  spec: RouteSpec,
+  instance: object,
+): void {
+  const { meta } = method;
+  const where = `${controller.name}.${meta.name}()`;
+  try {
+    const fn: unknown = (instance as Record<string, unknown>)[meta.name];
+    if (typeof fn !== 'function') throw new TypeError(`${where} is not a function on the instance`);
+    const params = resolveParams(meta, spec, declaredParamTypes(method.prototype, meta.name), fn.length, where);
+    const call = invoker(fn as Handler, instance, params.slots);
+    const origin = `${where} ${spec.label}`;
+    const target = meta.middleware.length > 0 ? createRouter().use(...meta.middleware) : own;
+    if (spec.kind === 'http') {
+      refusePolicies(meta, where);
+      const register = target[VERB[spec.method]];
+      register(spec.path, params.extractors, tagRouteOrigin(call, origin) as (...args: unknown[]) => HandlerResult);
+    } else {
+      const options = routeOptions(controller.websocket, spec, meta, where);
+      const handler: object = spec.kind === 'websocket' ? call : buildMessageRoute(spec, call, params.messageBody);
+      target.websocket(spec.path, params.extractors as AnyExtractor[], tagRouteOrigin(handler, origin) as Handler, options);
+    }
+    if (target !== own) own.merge(target);
+  } catch (err) {
+    throw located(`${where} ${spec.label}`, err);
+  }
+}
+
+/** Calls the method on the instance with the handler's arguments in the method's order. */
+function invoker(fn: Handler, instance: object, slots: readonly number[]): Handler {
+  if (slots.every((slot, i) => slot === i)) return fn.bind(instance);
+  return (...args) => {
+    const ordered = new Array<unknown>(slots.length);
+    for (let i = 0; i < slots.length; i++) ordered[i] = args[slots[i] as number];
+    return fn.apply(instance, ordered);
+  };
+}
+
+/** Class-level options, then the route decorator's, then the method's policy decorators. */
+function routeOptions(fromClass: WebSocketRouteOptions, spec: Exclude<RouteSpec, { kind: 'http' }>, meta: MethodMeta, where: string): WebSocketRouteOptions {
+  const fromRoute: WebSocketRouteOptions = (spec.kind === 'websocket' ? spec.options : spec.options.route) ?? {};
+  for (const key of Object.keys(fromRoute)) {
+    const by = meta.policies.setBy.get(key);
+    if (by) throw new TypeError(`${where}: ${key} is set twice, by ${spec.label} options and by ${by}`);
+  }
+  return { ...fromClass, ...fromRoute, ...meta.policies.options } as WebSocketRouteOptions;
+}
+
+function refusePolicies(meta: MethodMeta, where: string): void {
+  const [key, by] = [...meta.policies.setBy][0] ?? [];
+  if (key !== undefined) throw new TypeError(`${where}: ${by} sets ${key}, which applies to WebSocket routes only`);
+}
+
+function located(where: string, err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (message.startsWith(where.split(' ')[0] as string)) return err instanceof Error ? err : new TypeError(message);
+  return new TypeError(`${where}: ${message}`, { cause: err });
+}

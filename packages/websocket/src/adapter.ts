@@ -1,0 +1,39 @@
+import { kAttachConsumer, type MessageConsumer } from './connection-internals.js';
+import type { WebSocketConnection } from './connection.js';
+
+/**
+ * What `messageHandler` and `batchHandler` return: a connection handler taking the route's
+ * extracted values, then the connection. It resolves once the connection has closed and every
+ * message it received has been handled, so the route never closes the connection early.
+ */
+export type AdaptedHandler<TArgs extends unknown[]> = (...args: [...TArgs, WebSocketConnection]) => Promise<void>;
+
+/** Builds the consumer for one connection; `args` are the handler's arguments, the connection last. */
+export type ConsumerFactory = (conn: WebSocketConnection, args: unknown[], done: () => void) => MessageConsumer;
+
+/**
+ * Turns a consumer factory into a connection handler: attaches a fresh consumer to the
+ * connection (the last argument) and resolves when the consumer reports it is done.
+ */
+export function adapt(name: string, factory: ConsumerFactory): AdaptedHandler<unknown[]> {
+  return (...args: unknown[]): Promise<void> => {
+    const conn = args[args.length - 1] as WebSocketConnection | undefined;
+    if (typeof conn !== 'object' || conn === null || typeof conn[kAttachConsumer] !== 'function') {
+      return Promise.reject(new TypeError(`${name}: the last argument must be the WebSocketConnection`));
+    }
+    return new Promise<void>((resolve) => conn[kAttachConsumer](factory(conn, args, resolve)));
+  };
+}
+
+/** True for promises and other thenables. */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Throws a `TypeError` unless `value` is an integer from `min` to `max`; returns it. */
+export function checkInteger(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,255 @@
+import { adapt, checkInteger, isThenable, type AdaptedHandler } from './adapter.js';
+import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
+import type { WebSocketConnection } from './connection.js';
+import { ERROR_CODES } from './errors/error-codes.js';
+import { closeForError } from './handler-runner.js';
+import type { Message } from './message.js';
+import { sendReply } from './reply.js';
+
+/** Options for {@link batchHandler}. See docs/batching.md. */
+export interface BatchHandlerOptions {
+  /** The most messages in one batch; a batch is handed over as soon as this many are buffered. */
+  size: number;
+  /**
+   * The longest the first message of a batch waits: a partial batch is handed over this many
+   * ms after its first message arrived (`0`: on the next timer tick).
+   */
+  timeoutMs: number;
+  /**
+   * Messages that may wait for a batch (not counting the batch being handled). One more closes
+   * the connection with 1008 `BATCH_OVERFLOW`, logs `ws.batch_overflow` and counts that message
+   * in `messagesDropped`; everything buffered before it is still handed over.
+   * @default the larger of `size` and the route's `maxQueuedMessages`
+   */
+  maxBuffered?: number;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Adapts a batch function into a WebSocket handler: `fn(...extracted, ws, msgs)` gets the
+ * connection's messages in arrival order, in batches of at most `size`, handed over when `size`
+ * are buffered or `timeoutMs` after a batch's first message, whichever comes first. One batch
+ * at a time per connection; messages arriving meanwhile wait for the next. When the peer
+ * closes, the rest is handed over (the connection then reports closed); on `app.shutdown()`,
+ * before the 1001. Every received message reaches `fn` exactly once. A returned value is sent
+ * as by `messageHandler`. If `fn` throws, that batch is not retried, the error is logged
+ * (`ws.batch_error`) and the connection closes with the error's close code (1011 for
+ * unexpected errors); messages buffered behind it are still handed over. See docs/batching.md.
+ *
+ * @example
+ * ```ts
+ * router.websocket('/ingest', [Query(Source)], batchHandler(async (source, ws, msgs) => {
+ *   await db.insertMany(source.name, msgs.map((m) => m.json()));
+ * }, { size: 50, timeoutMs: 100 }));
+ * ```
+ */
+export function batchHandler<TArgs extends unknown[]>(
+  fn: (...args: [...TArgs, WebSocketConnection, Message[]]) => unknown,
+  options: BatchHandlerOptions,
+): AdaptedHandler<TArgs>;
+export function batchHandler(fn: (...args: never[]) => unknown, options: BatchHandlerOptions): AdaptedHandler<unknown[]> {
+  if (typeof fn !== 'function') throw new TypeError('batchHandler(fn, options): fn must be a function');
+  if (typeof options !== 'object' || options === null) throw new TypeError('batchHandler(fn, options): options { size, timeoutMs } are required');
+  const size = checkInteger('batchHandler: size', options.size, 1, 2 ** 24);
+  const settings: Settings = {
+    size,
+    timeoutMs: checkInteger('batchHandler: timeoutMs', options.timeoutMs, 0, MAX_TIMER_MS),
+    maxBuffered: options.maxBuffered === undefined ? undefined : checkInteger('batchHandler: maxBuffered', options.maxBuffered, size),
+  };
+  const call = fn as (...args: unknown[]) => unknown;
+  return adapt('batchHandler', (conn, args, done) => new BatchDispatcher(conn, call, args, settings, done));
+}
+
+interface Settings {
+  readonly size: number;
+  readonly timeoutMs: number;
+  readonly maxBuffered: number | undefined;
+}
+
+interface FlushWaiter {
+  readonly target: number;
+  readonly resolve: () => void;
+}
+
+const RESOLVED = Promise.resolve();
+
+/** Buffers one connection's messages and hands them to the handler in batches. */
+class BatchDispatcher implements MessageConsumer {
+  readonly #conn: WebSocketConnection;
+  readonly #fn: (...args: unknown[]) => unknown;
+  readonly #args: unknown[];
+  readonly #size: number;
+  readonly #timeoutMs: number;
+  readonly #maxBuffered: number;
+  readonly #done: () => void;
+  #buffer: Message[] = [];
+  // When the first message of each batch waiting in the buffer arrived (batches start every
+  // `size` messages from the head, since a batch is always taken whole from the front).
+  #starts: number[] = [];
+  #timer: NodeJS.Timeout | undefined;
+  #flushing = false;
+  #pumping = false;
+  #closed = false;
+  #finished = false;
+  #taken = 0;
+  #forceUntil = 0;
+  #waiters: FlushWaiter[] = [];
+
+  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
+    this.#conn = conn;
+    this.#fn = fn;
+    this.#args = [...args, undefined];
+    this.#size = settings.size;
+    this.#timeoutMs = settings.timeoutMs;
+    this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
+    this.#done = done;
+  }
+
+  push(msg: Message): boolean {
+    const buffer = this.#buffer;
+    if (buffer.length >= this.#maxBuffered) {
+      const conn = this.#conn;
+      if (conn.isOpen) {
+        conn[kLogEvent]('warn', { event: 'ws.batch_overflow', maxBuffered: this.#maxBuffered });
+        conn[kBeginClose](ERROR_CODES.BATCH_OVERFLOW.closeCode, ERROR_CODES.BATCH_OVERFLOW.message, conn.options.closeTimeoutMs);
+      }
+      return false;
+    }
+    if (buffer.length % this.#size === 0) this.#starts.push(performance.now());
+    buffer.push(msg);
+    if (this.#flushing) return true;
+    if (buffer.length >= this.#size) this.#pump(false);
+    else if (this.#timer === undefined) this.#arm();
+    return true;
+  }
+
+  closed(): void {
+    this.#closed = true;
+    this.#pump(false);
+  }
+
+  flush(): Promise<void> {
+    if (this.#buffer.length === 0 && !this.#flushing) return RESOLVED;
+    const target = this.#taken + this.#buffer.length;
+    this.#forceUntil = Math.max(this.#forceUntil, target);
+    const waiting = new Promise<void>((resolve) => this.#waiters.push({ target, resolve }));
+    this.#pump(true);
+    return waiting;
+  }
+
+  /** Hands over every batch that is due, one at a time; stops while an async one runs. */
+  #pump(async: boolean): void {
+    if (this.#pumping || this.#flushing) return;
+    this.#pumping = true;
+    try {
+      const run = (): void => {
+        while (!this.#flushing && this.#isDue()) this.#flushOne();
+      };
+      // Outside the engine's callback, cork so the batch's sends leave together.
+      if (async) this.#conn[kCork](run);
+      else run();
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#flushing) return;
+    this.#arm();
+    this.#settle();
+  }
+
+  #isDue(): boolean {
+    const waiting = this.#buffer.length;
+    if (waiting === 0) return false;
+    if (waiting >= this.#size || this.#closed || this.#taken < this.#forceUntil) return true;
+    return performance.now() >= (this.#starts[0] as number) + this.#timeoutMs;
+  }
+
+  #flushOne(): void {
+    const batch = this.#take();
+    this.#taken += batch.length;
+    this.#flushing = true;
+    let result: unknown;
+    const args = this.#args;
+    args[args.length - 1] = batch;
+    try {
+      result = this.#fn.apply(undefined, args);
+    } catch (err) {
+      this.#flushing = false;
+      this.#failed(err, batch.length);
+      return;
+    } finally {
+      args[args.length - 1] = undefined;
+    }
+    if (isThenable(result)) {
+      result.then(this.#onFulfilled, (err: unknown) => this.#onRejected(err, batch.length));
+      return;
+    }
+    this.#flushing = false;
+    this.#reply(result);
+  }
+
+  readonly #onFulfilled = (value: unknown): void => {
+    this.#flushing = false;
+    this.#reply(value);
+    this.#pump(true);
+  };
+
+  #onRejected(err: unknown, batchSize: number): void {
+    this.#flushing = false;
+    this.#failed(err, batchSize);
+    this.#pump(true);
+  }
+
+  #reply(value: unknown): void {
+    try {
+      sendReply(this.#conn, value);
+    } catch (err) {
+      this.#failed(err, 0);
+    }
+  }
+
+  #failed(err: unknown, batchSize: number): void {
+    // The batch is not retried; messages behind it are still handed over when the close completes.
+    closeForError(this.#conn, err, { event: 'ws.batch_error', batchSize });
+  }
+
+  #take(): Message[] {
+    const buffer = this.#buffer;
+    this.#starts.shift();
+    if (buffer.length <= this.#size) {
+      this.#buffer = [];
+      return buffer;
+    }
+    return buffer.splice(0, this.#size);
+  }
+
+  /** Points the timer at the deadline of the batch at the head of the buffer, if one waits. */
+  #arm(): void {
+    if (this.#timer !== undefined) {
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    if (this.#closed || this.#flushing || this.#buffer.length === 0) return;
+    const wait = (this.#starts[0] as number) + this.#timeoutMs - performance.now();
+    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(wait)));
+    this.#timer.unref();
+  }
+
+  readonly #onTimer = (): void => {
+    this.#timer = undefined;
+    this.#pump(true);
+  };
+
+  /** Resolves `flush()` callers whose messages were all handled, and finishes after a close. */
+  #settle(): void {
+    if (this.#waiters.length > 0) {
+      const ready = this.#waiters.filter((w) => w.target <= this.#taken || this.#closed);
+      this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
+      for (const waiter of ready) waiter.resolve();
+    }
+    if (this.#closed && !this.#finished && this.#buffer.length === 0) {
+      this.#finished = true;
+      this.#done();
+    }
+  }
+}

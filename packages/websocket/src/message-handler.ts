@@ -1,0 +1,265 @@
+import { adapt, checkInteger, isThenable, type AdaptedHandler } from './adapter.js';
+import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
+import type { WebSocketConnection } from './connection.js';
+import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
+import { ERROR_CODES } from './errors/error-codes.js';
+import { KindlingError } from './errors/kindling-error.js';
+import type { Message } from './message.js';
+import { errorEnvelope, messageId, sendReply } from './reply.js';
+
+/** Options for {@link messageHandler}. See docs/handlers.md. */
+export interface MessageHandlerOptions {
+  /**
+   * Messages handled at the same time on one connection. They always start in arrival order;
+   * with more than one, they may finish (and reply) out of order.
+   * @default 1
+   */
+  concurrency?: number;
+  /**
+   * Failed messages in a row (invalid JSON, failed validation, or a handler that threw an error
+   * with a 4xx status) after which the connection is closed with 1008 `TOO_MANY_ERRORS`. A
+   * handled message resets the count; unexpected (5xx) errors do not count. `0` never closes.
+   * @default 10
+   */
+  maxConsecutiveErrors?: number;
+  /** How `json` DTOs treat unknown properties. @default `{ whitelist: true }` */
+  validation?: DtoOptions;
+}
+
+/** {@link messageHandler} options that parse every message as JSON: into a validated DTO, or as-is with `true`. */
+export interface JsonMessageHandlerOptions<T> extends MessageHandlerOptions {
+  /** A DTO class to validate each message into, or `true` to only parse JSON. */
+  json: DtoClass<T> | true;
+}
+
+const DEFAULT_MAX_CONSECUTIVE_ERRORS = 10;
+
+/**
+ * Adapts a per-message function into a WebSocket handler: `fn(...extracted, ws, msg)` runs once
+ * per received message, in arrival order, one at a time per connection (see `concurrency`).
+ * A returned value is sent (a string as text, bytes as binary, anything else as JSON text).
+ * With `json`, each message is parsed (and validated into the DTO); a message that fails, or
+ * whose handler throws, is answered with an error envelope
+ * `{ error: { code, message, details, id } }` (`id` copied from the message when it had one)
+ * and the connection stays open, up to `maxConsecutiveErrors`. See docs/handlers.md.
+ *
+ * @example
+ * ```ts
+ * router.websocket('/rooms/{room}', [Path()], messageHandler(async (path, ws, event) => {
+ *   return { room: path.room, echo: event.text };
+ * }, { json: ChatEvent }));
+ * ```
+ */
+export function messageHandler<TArgs extends unknown[], T extends object>(
+  fn: (...args: [...TArgs, WebSocketConnection, T]) => unknown,
+  options: MessageHandlerOptions & { readonly json: DtoClass<T> },
+): AdaptedHandler<TArgs>;
+export function messageHandler<TArgs extends unknown[]>(
+  fn: (...args: [...TArgs, WebSocketConnection, unknown]) => unknown,
+  options: MessageHandlerOptions & { readonly json: true },
+): AdaptedHandler<TArgs>;
+export function messageHandler<TArgs extends unknown[]>(
+  fn: (...args: [...TArgs, WebSocketConnection, Message]) => unknown,
+  options?: MessageHandlerOptions,
+): AdaptedHandler<TArgs>;
+export function messageHandler(fn: (...args: never[]) => unknown, options: Partial<JsonMessageHandlerOptions<object>> = {}): AdaptedHandler<unknown[]> {
+  if (typeof fn !== 'function') throw new TypeError('messageHandler(fn): fn must be a function');
+  const settings = resolveSettings(options);
+  const call = fn as (...args: unknown[]) => unknown;
+  return adapt('messageHandler', (conn, args, done) => new MessageDispatcher(conn, call, args, settings, done));
+}
+
+interface Settings {
+  readonly concurrency: number;
+  readonly maxErrors: number;
+  readonly json: DtoClass<object> | true | undefined;
+  readonly validation: DtoOptions | undefined;
+}
+
+function resolveSettings(options: Partial<JsonMessageHandlerOptions<object>>): Settings {
+  if (typeof options !== 'object' || options === null) throw new TypeError('messageHandler(fn, options): options must be an object');
+  const json = options.json;
+  if (json !== undefined && json !== true && typeof json !== 'function') {
+    throw new TypeError('messageHandler: json must be a DTO class or true');
+  }
+  return {
+    concurrency: checkInteger('messageHandler: concurrency', options.concurrency ?? 1, 1, 65_536),
+    maxErrors: checkInteger('messageHandler: maxConsecutiveErrors', options.maxConsecutiveErrors ?? DEFAULT_MAX_CONSECUTIVE_ERRORS, 0),
+    json,
+    validation: options.validation,
+  };
+}
+
+/**
+ * Runs the handler for each message of one connection. A message that arrives while the
+ * handler is idle is handled at once, inside the engine's callback: a synchronous handler
+ * costs no promise and its sends go out corked. Messages arriving while it is busy wait in a
+ * queue bounded by the connection's `maxQueuedMessages` (past it: close 1008 `QUEUE_OVERFLOW`).
+ */
+class MessageDispatcher implements MessageConsumer {
+  readonly #conn: WebSocketConnection;
+  readonly #fn: (...args: unknown[]) => unknown;
+  readonly #args: unknown[];
+  readonly #slot: number;
+  readonly #settings: Settings;
+  readonly #done: () => void;
+  #queue: (Message | undefined)[] | undefined;
+  #head = 0;
+  #running = 0;
+  #errors = 0;
+  #pumping = false;
+  #closed = false;
+  #finished = false;
+
+  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
+    this.#conn = conn;
+    this.#fn = fn;
+    this.#args = [...args, undefined];
+    this.#slot = args.length;
+    this.#settings = settings;
+    this.#done = done;
+  }
+
+  push(msg: Message): boolean {
+    if (this.#running < this.#settings.concurrency && this.#queued() === 0) {
+      this.#start(msg);
+      return true;
+    }
+    const limit = this.#conn.options.maxQueuedMessages;
+    if (this.#queued() >= limit) {
+      if (this.#conn.isOpen) {
+        this.#conn[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: limit });
+        this.#conn[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.#conn.options.closeTimeoutMs);
+      }
+      return false;
+    }
+    (this.#queue ??= []).push(msg);
+    return true;
+  }
+
+  closed(): void {
+    this.#closed = true;
+    this.#pump(false);
+  }
+
+  flush(): Promise<void> {
+    // Nothing is held back for later: queued messages run as soon as the handler is free.
+    return Promise.resolve();
+  }
+
+  #start(msg: Message): void {
+    this.#running++;
+    let id: string | number | undefined;
+    let result: unknown;
+    try {
+      const json = this.#settings.json;
+      if (json === undefined) {
+        result = this.#call(msg);
+      } else {
+        const value = msg.json();
+        id = messageId(value);
+        result = json === true ? this.#call(value) : validateDto(json, value, this.#settings.validation).then(this.#call);
+      }
+    } catch (err) {
+      this.#failed(err, id);
+      return this.#finishOne(false);
+    }
+    if (!isThenable(result)) {
+      this.#succeeded(result);
+      return this.#finishOne(false);
+    }
+    result.then(this.#onFulfilled, id === undefined ? this.#onRejected : (err: unknown) => this.#onRejected(err, id));
+  }
+
+  readonly #call = (value: unknown): unknown => {
+    const args = this.#args;
+    args[this.#slot] = value;
+    try {
+      return this.#fn.apply(undefined, args);
+    } finally {
+      args[this.#slot] = undefined;
+    }
+  };
+
+  readonly #onFulfilled = (value: unknown): void => {
+    this.#succeeded(value);
+    this.#finishOne(true);
+  };
+
+  readonly #onRejected = (err: unknown, id?: string | number): void => {
+    this.#failed(err, id);
+    this.#finishOne(true);
+  };
+
+  #succeeded(value: unknown): void {
+    this.#errors = 0;
+    try {
+      sendReply(this.#conn, value);
+    } catch (err) {
+      this.#failed(err, undefined);
+    }
+  }
+
+  #failed(err: unknown, id: string | number | undefined): void {
+    const conn = this.#conn;
+    const clientError = err instanceof KindlingError && err.status < 500;
+    if (clientError) conn[kLogEvent]('debug', { event: 'ws.message_rejected', code: err.code });
+    else conn[kLogEvent]('error', { event: 'ws.handler_error', err });
+    try {
+      conn.sendJson(errorEnvelope(err, id));
+    } catch {
+      // The error's details cannot be sent as JSON: send the bare code and message.
+      conn.sendJson(errorEnvelope(new KindlingError(clientError ? err.code : 'INTERNAL', clientError ? { message: err.message } : {}), id));
+    }
+    if (!clientError) return;
+    const max = this.#settings.maxErrors;
+    if (max === 0 || ++this.#errors < max || !conn.isOpen) return;
+    conn[kLogEvent]('warn', { event: 'ws.too_many_errors', maxConsecutiveErrors: max });
+    conn[kBeginClose](ERROR_CODES.TOO_MANY_ERRORS.closeCode, ERROR_CODES.TOO_MANY_ERRORS.message, conn.options.closeTimeoutMs);
+  }
+
+  #finishOne(async: boolean): void {
+    this.#running--;
+    this.#pump(async);
+  }
+
+  /** Starts queued messages while there is room; an outer call already doing so keeps going. */
+  #pump(async: boolean): void {
+    if (this.#pumping) return;
+    if (this.#queued() > 0 && this.#running < this.#settings.concurrency) {
+      this.#pumping = true;
+      const drain = (): void => {
+        while (this.#running < this.#settings.concurrency && this.#queued() > 0) this.#start(this.#dequeue());
+      };
+      try {
+        // Outside the engine's callback, cork so the replies of a drained run leave together.
+        if (async) this.#conn[kCork](drain);
+        else drain();
+      } finally {
+        this.#pumping = false;
+      }
+    }
+    if (this.#closed && !this.#finished && this.#running === 0 && this.#queued() === 0) {
+      this.#finished = true;
+      this.#done();
+    }
+  }
+
+  #queued(): number {
+    return this.#queue === undefined ? 0 : this.#queue.length - this.#head;
+  }
+
+  #dequeue(): Message {
+    const queue = this.#queue as (Message | undefined)[];
+    const msg = queue[this.#head] as Message;
+    queue[this.#head++] = undefined;
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= queue.length) {
+      queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    return msg;
+  }
+}
