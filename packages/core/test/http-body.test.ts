@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { IsInt, IsString, Length, ValidateNested } from 'class-validator';
 import { Json, Nested, Response, Router } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors } from './fixtures.js';
+import { rawExchange } from './raw-http.js';
 
 failOnEscapedErrors();
 
@@ -105,18 +105,3 @@ describe('HTTP bodies', () => {
     assert.equal(calls.n, 0);
   });
 });
-
-/** Sends raw bytes and collects what comes back until the peer closes or `waitMs` passes. */
-function rawExchange(port: number, write: (socket: import('node:net').Socket) => void, waitMs = 2000): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => write(socket));
-    let data = '';
-    const timer = setTimeout(() => socket.destroy(), waitMs);
-    socket.on('data', (chunk) => (data += chunk.toString()));
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(data);
-    });
-  });
-}

@@ -12,6 +12,7 @@ import { Response, toResponse, type HandlerResult } from '../response/response.j
 import { writeResponse } from '../response/write-response.js';
 import type { CompiledHttpRoute, CompiledRoutes } from '../router/compiled-routes.js';
 import type { Lifecycle } from '../server/lifecycle.js';
+import { checkHandshake } from '../upgrade/handshake.js';
 
 /** Limits applied to every HTTP request. */
 export interface HttpLimits {
@@ -78,7 +79,7 @@ export class HttpPipeline {
     const rejection = (): Response => {
       if (malformed) return errorToResponse(new MalformedUri('path', parts.path), this.#log);
       if (allow) return errorToResponse(new MethodNotAllowed(parts.method, allow), this.#log);
-      if (this.#routes.websocket.match('GET', parts.path).kind === 'found') return errorToResponse(new UpgradeRequired(), this.#log);
+      if (this.#routes.websocket.match('GET', parts.path).kind === 'found') return errorToResponse(webSocketOnly(parts), this.#log);
       return errorToResponse(new RouteNotFound(parts.method, parts.path), this.#log);
     };
     const root = this.#routes.root;
@@ -109,6 +110,21 @@ function invoke(route: CompiledHttpRoute, ctx: RequestContext): HandlerResult | 
   const values = runExtractors(route.extractors, ctx);
   if (isPromise(values)) return values.then((args) => route.handler(...args) as HandlerResult);
   return route.handler(...values) as HandlerResult | Promise<HandlerResult>;
+}
+
+/**
+ * Why a request for a WebSocket route did not reach the upgrade handler: uWS sends only GET
+ * requests with a usable handshake there, so the rest arrive here as plain HTTP.
+ */
+function webSocketOnly(parts: RequestParts): Error {
+  if (parts.method !== 'GET') return new MethodNotAllowed(parts.method, ['GET']);
+  if (parts.headers['upgrade']?.toLowerCase() !== 'websocket') return new UpgradeRequired();
+  try {
+    checkHandshake(parts);
+  } catch (err) {
+    return err as Error;
+  }
+  return new UpgradeRequired();
 }
 
 function headerBytes(parts: RequestParts): number {
