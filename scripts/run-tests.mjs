@@ -13,8 +13,13 @@ for (const group of groups) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) {
-    for (const candidate of [join(group, name, 'test', 'tsconfig.json'), join(group, name, 'tsconfig.json')]) {
-      if (existsSync(join(root, candidate)) && (group === 'examples' || candidate.includes('/test/'))) testProjects.push(candidate);
+    if (group === 'examples') {
+      if (existsSync(join(dir, name, 'tsconfig.json'))) testProjects.push(join(group, name, 'tsconfig.json'));
+      continue;
+    }
+    // packages/<name>/test*/tsconfig.json: the socket tests, and variant builds such as test-nometa.
+    for (const sub of readdirSync(join(dir, name))) {
+      if (sub.startsWith('test') && existsSync(join(dir, name, sub, 'tsconfig.json'))) testProjects.push(join(group, name, sub, 'tsconfig.json'));
     }
   }
 }
@@ -40,9 +45,10 @@ for (const group of [...groups, 'bench']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of group === 'bench' ? ['.'] : readdirSync(dir)) {
-    for (const out of ['dist', 'dist-test']) {
-      const outDir = join(dir, name, out);
-      if (existsSync(outDir)) collect(outDir);
+    const base = join(dir, name);
+    if (!existsSync(base) || !statSync(base).isDirectory()) continue;
+    for (const out of readdirSync(base)) {
+      if (out === 'dist' || out.startsWith('dist-test')) collect(join(base, out));
     }
   }
 }

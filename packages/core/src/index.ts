@@ -86,3 +86,7 @@ export type { PolicyDecorator } from './decorators/policies.js';
 export { Body, Conn, Msg, Batch, Extract } from './decorators/handler-params.js';
 export type { ExtractorDecorator, ParamDecorator } from './decorators/param-decorator.js';
 export type { RawPathDecorator } from './decorators/params.js';
+
+// Static files: a router serving a directory (docs/static-files.md).
+export { serveStatic } from './static/serve-static.js';
+export type { ServeStaticOptions, DotfilesPolicy } from './static/static-options.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import {
+  App,
   Body,
   Conn,
   Controller,
@@ -186,5 +187,29 @@ describe('controllers over WebSocket', () => {
     await feed.expectText('k');
     await using open = await server.ws('/admin/open', { origin: 'https://evil.example' });
     await open.expectText('open');
+  });
+});
+
+describe('composing controllers', () => {
+  @Controller('/rooms')
+  class OtherRooms {
+    @Get('/') list() {
+      return [];
+    }
+  }
+
+  test('a route two controllers declare is a start-up error naming both methods', () => {
+    const router = new Router().controller(new RoomController()).controller(new OtherRooms());
+    assert.throws(
+      () => new App(router, { logger: false }),
+      /Route conflict: GET '\/rooms' has the same shape as GET '\/rooms'.*\(OtherRooms\.list\(\) @Get\('\/'\) clashes with RoomController\.\w+\(\) @Get\('\/'\)\)/,
+    );
+  });
+
+  test('a controller route colliding with a DSL route is found the same way, in either order', () => {
+    const dslFirst = new Router().get('/rooms', () => []).controller(new OtherRooms());
+    assert.throws(() => new App(dslFirst, { logger: false }), /Route conflict: GET '\/rooms'.*OtherRooms\.list\(\) @Get\('\/'\) clashes with get\('\/rooms'\)/);
+    const controllerFirst = new Router().controller(new OtherRooms()).get('/rooms', () => []);
+    assert.throws(() => new App(controllerFirst, { logger: false }), /Route conflict: GET '\/rooms'.*OtherRooms\.list\(\) @Get\('\/'\)/);
   });
 });

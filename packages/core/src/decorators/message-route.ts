@@ -14,6 +14,7 @@ export function buildMessageRoute(spec: Extract<RouteSpec, { kind: 'message' | '
   const json = spec.options.json ?? (body === 'raw' ? true : body);
   const { handler } = spec.options;
   if (json === undefined) return messageHandler(call, handler);
+  // Two calls that read alike: each picks its own overload (parse only / parse and validate).
   if (json === true) return messageHandler(call, { ...handler, json });
   return messageHandler(call, { ...handler, json });
 }

@@ -78,13 +78,18 @@ describe('@OnMessage and @OnBatch', () => {
     assert.equal(new Router().controller(new Agree()).routeTable().websocket.length, 2);
   });
 
-  test("the adapters' option checks name the method", () => {
+  test("the adapters' and the policies' option checks name the method", () => {
     @Controller() class BadBatch {
       @OnBatch('/', { size: 0, timeoutMs: 10 }) a() {}
     }
     @Controller() class BadConcurrency {
       @OnMessage('/', { concurrency: -1 }) a() {}
     }
+    @Controller() @Heartbeat({ intervalMs: 1, timeoutMs: 1_000 })
+    class BadHeartbeat {
+      @WebSocket('/') a() {}
+    }
+    assert.throws(() => new Router().controller(new BadHeartbeat()), /BadHeartbeat\.a\(\) @WebSocket\('\/'\): heartbeat\.intervalMs must be an integer/);
     assert.throws(() => new Router().controller(new BadBatch()), /BadBatch\.a\(\) @OnBatch\('\/'\): batchHandler: size must be an integer/);
     assert.throws(() => new Router().controller(new BadConcurrency()), /BadConcurrency\.a\(\) @OnMessage\('\/'\): messageHandler: concurrency must be an integer/);
   });

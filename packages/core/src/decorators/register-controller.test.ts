@@ -85,6 +85,11 @@ describe('router.controller()', () => {
     assert.throws(() => new Router().controller(new Plain()), /Plain is not a controller: decorate its class with @Controller\(\)/);
     assert.throws(() => new Router().controller(Decorated), /takes an instance: new Decorated\(\.\.\.\), not the class itself/);
     assert.throws(() => new Router().controller(new Empty()), /Empty has no routes/);
+    @Controller() class Orphan {
+      @Get('/') ok() {}
+      helper(@Query() _q: WsQuery) {}
+    }
+    assert.throws(() => new Router().controller(new Orphan()), /Orphan\.helper\(\): its decorators need a route decorator/);
   });
 
   test('a parameter whose type cannot be known names the class, method and index', () => {
@@ -124,6 +129,10 @@ describe('router.controller()', () => {
     @Controller() class JsonOnUpgrade {
       @WebSocket('/') a(@Json(CreateRoom) _b: CreateRoom) {}
     }
+    @Controller('chat') class BadPrefix {
+      @Get('/') a() {}
+    }
+    assert.throws(() => new Router().controller(new BadPrefix()), /@Controller\('chat'\) on BadPrefix: Route path "chat" must start with '\/'/);
     assert.throws(() => new Router().controller(new BadPath()), /^TypeError: BadPath\.a\(\) @Get\('rooms'\): Route path "rooms" must start with '\/'/);
     assert.throws(() => new Router().controller(new JsonOnUpgrade()), /JsonOnUpgrade\.a\(\) @WebSocket\('\/'\): \/: Json\(CreateRoom\) reads an HTTP body/);
   });

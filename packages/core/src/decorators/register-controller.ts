@@ -1,3 +1,4 @@
+import { resolveConnectionOptions } from '@kindling/websocket';
 import type { AnyExtractor } from '../extract/extractor.js';
 import type { HandlerResult } from '../response/response.js';
 import type { HttpMethod, Router } from '../router/router.js';
@@ -94,7 +95,12 @@ function routeOptions(fromClass: WebSocketRouteOptions, spec: Exclude<RouteSpec,
     const by = meta.policies.setBy.get(key);
     if (by) throw new TypeError(`${where}: ${key} is set twice, by ${spec.label} options and by ${by}`);
   }
-  return { ...fromClass, ...fromRoute, ...meta.policies.options } as WebSocketRouteOptions;
+  const options = { ...fromClass, ...fromRoute, ...meta.policies.options } as WebSocketRouteOptions;
+  // The app checks every connection option when it is built; the policy values are checked
+  // here too, so a bad one is reported with the method that declared it.
+  const { heartbeat, rateLimit } = options;
+  resolveConnectionOptions({ heartbeat, rateLimit });
+  return options;
 }
 
 function refusePolicies(meta: MethodMeta, where: string): void {

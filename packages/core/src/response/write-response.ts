@@ -24,8 +24,14 @@ export function writeResponse(res: HttpResponse, response: Response, requestId: 
   for (const cookie of response.cookies) res.writeHeader('set-cookie', cookie);
   res.writeHeader('x-request-id', requestId);
   const body = response.body;
-  if (options.head || response.status === 204 || response.status === 304) {
-    res.endWithoutBody(options.head && body !== undefined ? byteLength(body) : undefined, options.close);
+  if (response.status === 204 || response.status === 304) {
+    // No Content-Length at all: uWS writes a bogus one for endWithoutBody(undefined, ...).
+    if (options.close) res.end('', true);
+    else res.endWithoutBody();
+    return;
+  }
+  if (options.head) {
+    res.endWithoutBody(body === undefined ? 0 : byteLength(body), options.close);
     return;
   }
   res.end(body ?? '', options.close);

@@ -1,0 +1,79 @@
+// Compiled without `emitDecoratorMetadata`, as esbuild, tsx and vitest compile: controllers
+// name their DTO classes in the decorators, and leaving one out is a start-up error.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { IsInt, IsString, Length, Min } from 'class-validator';
+import { Body, Conn, Controller, Get, OnMessage, Path, Post, Query, Router, WebSocket, type WebSocketConnection } from '@kindling/core';
+import { TestServer } from '@kindling/testing';
+
+class RoomParams {
+  @IsString() @Length(1, 16) room!: string;
+}
+class Since {
+  @IsInt() @Min(0) since!: number;
+}
+class CreateRoom {
+  @IsString() @Length(1, 16) name!: string;
+}
+class ChatEvent {
+  @IsString() text!: string;
+}
+
+@Controller('/rooms')
+class Explicit {
+  @Get('/{room}') one(@Path(RoomParams) p: RoomParams, @Query(Since) q: Since) {
+    return { room: p.room, since: q.since, isNumber: typeof q.since === 'number' };
+  }
+
+  @Post('/') create(@Body(CreateRoom) body: CreateRoom) {
+    return { created: body.name };
+  }
+
+  @WebSocket('/{room}/live') live(@Conn() ws: WebSocketConnection, @Path(RoomParams) p: RoomParams) {
+    ws.sendText(`joined ${p.room}`);
+  }
+
+  @OnMessage('/{room}/say', { json: ChatEvent }) say(@Body() ev: ChatEvent) {
+    return { said: ev.text };
+  }
+}
+
+describe('controllers compiled without decorator metadata', () => {
+  test('this build really carries no design:paramtypes', () => {
+    assert.equal(Reflect.getOwnMetadata('design:paramtypes', Explicit.prototype, 'one'), undefined);
+  });
+
+  test('a decorator without its class is a start-up error that says why and how to fix it', () => {
+    @Controller() class Implicit {
+      @Get('/') list(@Query() _q: Since) {}
+    }
+    @Controller() class ImplicitBody {
+      @OnMessage('/') say(@Conn() _ws: WebSocketConnection, @Body() _ev: ChatEvent) {}
+    }
+    assert.throws(
+      () => new Router().controller(new Implicit()),
+      /Implicit\.list\(\): parameter 0 \(@Query\(\)\) has no known type: the compiler emitted no decorator metadata.*@Query\(MyDto\)/,
+    );
+    assert.throws(() => new Router().controller(new ImplicitBody()), /ImplicitBody\.say\(\): parameter 1 \(@Body\(\)\) has no known type/);
+  });
+
+  test('explicit classes convert and validate as with metadata', async () => {
+    await using server = await TestServer.start(new Router().controller(new Explicit()));
+    await server.request('GET', '/rooms/lobby', { query: { since: '4' } }).expectStatus(200).expectJson({ room: 'lobby', since: 4, isNumber: true });
+    await server.request('GET', '/rooms/lobby', { query: { since: '-4' } }).expectStatus(400);
+    await server.request('POST', '/rooms', { body: { name: '' } }).expectStatus(422);
+    await server.request('POST', '/rooms', { body: { name: 'den' } }).expectStatus(200).expectJson({ created: 'den' });
+  });
+
+  test('WebSocket routes validate before the upgrade; @OnMessage takes its class from json', async () => {
+    await using server = await TestServer.start(new Router().controller(new Explicit()));
+    await server.ws('/rooms/a-name-that-is-too-long/live').expectRejected(400);
+    await using live = await server.ws('/rooms/lobby/live');
+    await live.expectText('joined lobby');
+    await using say = await server.ws('/rooms/lobby/say');
+    say.sendJson({ text: 'hi' });
+    await say.expectJson({ said: 'hi' });
+    say.sendJson({ text: 5 });
+    await say.expectJson({ error: { code: 'VALIDATION_FAILED' } });
+  });
+});
