@@ -26,7 +26,14 @@ function detectEngine(): Engine {
 }
 
 /** The message logged at error level when the emulation is in use. */
-export const FALLBACK_WARNING =
-  'uWebSockets.js fell back to its slow ws-based emulation: this Node.js version ' +
-  `(${process.version}, ABI ${process.versions.modules}) has no native uWS binary in the installed build. ` +
-  'Run on Node 20, or point the "uWebSockets.js" alias at a uWS.js release built for this Node. See docs/deployment.md.';
+export const FALLBACK_WARNING = fallbackWarning();
+
+function fallbackWarning(): string {
+  const head = 'uWebSockets.js is running its slow ws-based emulation, not the native binding: ';
+  const flag = process.env['UWS_USE_FALLBACK'];
+  if (flag !== undefined && /^(1|true)$/i.test(flag)) return `${head}the UWS_USE_FALLBACK environment variable asks for it. Unset it for native speed.`;
+  return (
+    `${head}this Node.js version (${process.version}, ABI ${process.versions.modules}) has no binary in the installed build. ` +
+    'Run on Node 20, or point the "uWebSockets.js" alias at a uWS.js release built for this Node. See docs/deployment.md.'
+  );
+}

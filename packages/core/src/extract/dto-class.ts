@@ -1,4 +1,4 @@
-import type { DtoOptions } from '@kindling/websocket';
+import { prepareDto, type DtoOptions } from '@kindling/websocket';
 
 /** A class used as a DTO: instantiable without arguments, decorated with class-validator. */
 export type DtoClass<T extends object = object> = new () => T;
@@ -6,7 +6,17 @@ export type DtoClass<T extends object = object> = new () => T;
 /** Per-extractor validation options. @default `{ whitelist: true, forbidNonWhitelisted: false }` */
 export type ExtractorDtoOptions = DtoOptions;
 
-/** A readable name for an extractor built from an optional DTO class. */
+/**
+ * Names an extractor built from an optional DTO class, and checks the class now: a DTO that
+ * cannot work (a nested property whose class is unknown) is an error when the route is
+ * declared, not a 500 on the first request.
+ */
 export function extractorName(kind: string, dto: DtoClass | undefined): string {
-  return dto ? `${kind}(${dto.name})` : `${kind}()`;
+  if (!dto) return `${kind}()`;
+  try {
+    prepareDto(dto);
+  } catch (err) {
+    throw new TypeError(`${kind}(${dto.name}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return `${kind}(${dto.name})`;
 }
