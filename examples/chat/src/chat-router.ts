@@ -1,72 +1,49 @@
-import { Conflict, createExtractor, Path, Query, Router, State, Unauthorized, validateDto } from '@kindling/core';
-import { ChatInput, JoinParams, JoinQuery, type ChatEvent } from './chat-protocol.js';
+import { fileURLToPath } from 'node:url';
+import { Path, Router, serveStatic, State, type HeartbeatOptions, type RateLimitOptions } from '@kindling/core';
+import { CHAT_HEARTBEAT, CHAT_RATE_LIMIT } from './chat-policies.js';
+import { runChat } from './chat-session.js';
 import { ChatRooms } from './chat-rooms.js';
+import { joinChecks } from './join-checks.js';
+
+/** The browser page: `examples/chat/public/` (from `dist/src/`, two levels up). */
+export const PUBLIC_DIR: string = fileURLToPath(new URL('../../public/', import.meta.url));
 
 /** Settings of the chat server. */
 export interface ChatOptions {
   /** The token a client must present in `?token=`. */
   token: string;
+  /** Server pings; `false` turns them off. @default {@link CHAT_HEARTBEAT} */
+  heartbeat?: HeartbeatOptions | false;
+  /** Messages per connection; `false` turns the limit off. @default {@link CHAT_RATE_LIMIT} */
+  rateLimit?: RateLimitOptions | false;
+  /** Directory of the browser page; `false` serves no page. @default {@link PUBLIC_DIR} */
+  publicDir?: string | false;
 }
-
-const topicOf = (room: string) => `room:${room}`;
-const encode = (event: ChatEvent) => JSON.stringify(event);
 
 /**
  * The chat: `ws://host/chat/{room}/{username}?token=...`. The token and a free username are
- * checked before the upgrade (401 / 409, never a 101). Joining tells the others; every message
- * goes to the whole room, sender included; leaving tells the others.
+ * checked before the upgrade (401 / 409, never a 101); `GET /chat/{room}/{username}/check`
+ * runs the same checks over plain HTTP so a browser can learn why an upgrade was refused.
+ * Joining tells the others; every message goes to the whole room, sender included; leaving
+ * tells the others. The page in `public/` is served at `/`. See docs/chat-example.md.
+ *
+ * @example
+ * ```ts
+ * await new App(createChatRouter({ token: 'secret' })).listen({ port: 3000 });
+ * ```
  */
 export function createChatRouter(options: ChatOptions, rooms = new ChatRooms()): Router {
-  const Access = createExtractor('ChatAccess', (ctx) => {
-    const token = ctx.query['token'];
-    if (token !== options.token) throw Unauthorized('Invalid or missing token');
-    return true as const;
-  });
-  // Checked before the upgrade so a taken name is a 409, not a 101 followed by a close.
-  const FreeName = createExtractor('FreeName', (ctx) => {
-    const { room = '', username = '' } = ctx.params;
-    if (rooms.has(room, username)) throw Conflict(`${username} is already in ${room}`);
-    return username;
-  });
-
-  return new Router()
+  const checks = joinChecks(options.token, rooms);
+  const router = new Router()
     .state(rooms)
     .get('/health', () => ({ ok: true }))
     .get('/rooms/{room}', [Path(), State<ChatRooms>()], (path, state) => ({ room: path.room, members: state.members(path.room) }))
-    .websocket(
-      '/chat/{room}/{username}',
-      [Path(JoinParams), Query(JoinQuery), Access, FreeName, State<ChatRooms>()],
-      async ({ room, username }, _query, _access, _free, state, ws) => {
-        // Two upgrades for one name can pass the check at once; the second is closed 4409.
-        if (state.has(room, username)) throw Conflict(`${username} is already in ${room}`);
-        const topic = topicOf(room);
-        state.join(room, username);
-        ws.subscribe(topic);
-        ws.sendJson({ type: 'welcome', room, user: username, members: state.members(room) } satisfies ChatEvent);
-        ws.publish(topic, encode({ type: 'join', user: username }));
-        try {
-          for await (const msg of ws) {
-            const input = await parseInput(msg.type === 'text' ? msg.text : '');
-            if (!input) {
-              ws.sendJson({ type: 'error', code: 'VALIDATION_FAILED', message: 'Send {"type":"message","text":"..."} (1-500 characters)' } satisfies ChatEvent);
-              continue;
-            }
-            const event = encode({ type: 'message', user: username, text: input.text, at: new Date().toISOString() });
-            ws.publish(topic, event);
-            ws.sendText(event);
-          }
-        } finally {
-          state.leave(room, username);
-          ws.publish(topic, encode({ type: 'leave', user: username }));
-        }
-      },
-    );
-}
-
-async function parseInput(text: string): Promise<ChatInput | undefined> {
-  try {
-    return await validateDto(ChatInput, JSON.parse(text));
-  } catch {
-    return undefined;
-  }
+    .get('/chat/{room}/{username}/check', checks, ({ room, username }) => ({ ok: true, room, username }))
+    .websocket('/chat/{room}/{username}', [...checks, State<ChatRooms>()], (params, _query, _access, _free, state, ws) => runChat(params, state, ws), {
+      heartbeat: options.heartbeat ?? CHAT_HEARTBEAT,
+      rateLimit: options.rateLimit ?? CHAT_RATE_LIMIT,
+    });
+  // Static routes lose to every route above, so the page cannot shadow the API.
+  if (options.publicDir !== false) router.merge(serveStatic(options.publicDir ?? PUBLIC_DIR));
+  return router;
 }

@@ -7,7 +7,7 @@ import {
   type ConnectionRegistry,
   type WebSocketConnection,
 } from '@kindling/websocket';
-import { engine, FALLBACK_WARNING, uws, type Engine } from './engine.js';
+import { engine, EXCLUSIVE_PORT, FALLBACK_WARNING, uws, type Engine } from './engine.js';
 import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
 import { createLogger, type Logger, type LoggerSetting } from './logger.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
@@ -54,6 +54,13 @@ export interface ListenOptions {
   host?: string;
   /** Shut down gracefully on SIGINT/SIGTERM. @default false */
   handleSignals?: boolean;
+  /**
+   * Let other processes bind the same port (SO_REUSEPORT) so the kernel spreads connections
+   * over them. Off by default: a second server on a taken port is then an error instead of
+   * silently taking half the traffic.
+   * @default false
+   */
+  reusePort?: boolean;
 }
 
 /** Options for {@link App.shutdown}. */
@@ -108,14 +115,14 @@ export class App {
     const defaults = options.websocket ?? {};
     this.#routes = compileRoutes(
       router.routeTable(),
-      (route, pattern) => {
+      (route, pattern, origin) => {
         const merged = { ...defaults, ...route };
         try {
           const ipLimits = resolveIpLimits(route, defaults, pattern);
           if (ipLimits !== undefined) this.#ipLimitsByRoute.set(pattern, ipLimits);
           return { ...merged, connection: resolveConnectionOptions(pickConnectionOptions(merged)), ipLimits };
         } catch (err) {
-          throw new TypeError(`websocket('${pattern}'): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          throw new TypeError(`${origin}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
@@ -161,7 +168,7 @@ export class App {
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
     const app = await this.#createUws();
-    const listenSocket = await new Promise<us_listen_socket | false>((resolve) => app.listen(bindHost, port, resolve));
+    const listenSocket = await listenOn(app, bindHost, port, options.reusePort ? 0 : EXCLUSIVE_PORT);
     if (!listenSocket) {
       await this.#tls?.dispose();
       throw new Error(`Could not listen on ${bindHost}:${port} (address in use or not permitted)`);
@@ -255,6 +262,15 @@ function pickConnectionOptions(options: WebSocketDefaults): Partial<ConnectionOp
     if (value !== undefined) picked[key] = value;
   }
   return picked as Partial<ConnectionOptions>;
+}
+
+/**
+ * `listen(host, port, options, cb)`: the binding accepts it, its typings only list the form
+ * without a host. With port 0 uWS binds exclusively anyway.
+ */
+function listenOn(app: TemplatedApp, host: string, port: number, flags: number): Promise<us_listen_socket | false> {
+  type ListenWithFlags = (host: string, port: number, flags: number, cb: (socket: us_listen_socket | false) => void) => TemplatedApp;
+  return new Promise((resolve) => (app.listen as unknown as ListenWithFlags).call(app, host, port, flags, resolve));
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

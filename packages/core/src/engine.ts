@@ -37,3 +37,6 @@ function fallbackWarning(): string {
     'Run on Node 20, or point the "uWebSockets.js" alias at a uWS.js release built for this Node. See docs/deployment.md.'
   );
 }
+
+/** uSockets' flag for a listen socket without SO_REUSEPORT (missing from the typings). */
+export const EXCLUSIVE_PORT: number = (uws as unknown as { LIBUS_LISTEN_EXCLUSIVE_PORT?: number }).LIBUS_LISTEN_EXCLUSIVE_PORT ?? 1;

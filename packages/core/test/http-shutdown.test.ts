@@ -58,3 +58,19 @@ describe('HTTP shutdown', () => {
     assert.throws(() => new App(new Router().websocket('/ws', () => undefined, { maxPayloadLength: -1 }), { logger: false }), /maxPayloadLength/);
   });
 });
+
+describe('listening', () => {
+  test('a second app on a taken port is an error, not a silent split of the traffic', async () => {
+    const first = new App(new Router(), { logger: false });
+    const port = await first.listen(0, '127.0.0.1');
+    await first.shutdown({ timeoutMs: 100 });
+    const a = new App(new Router().get('/', () => 'a'), { logger: false });
+    await a.listen({ port, host: '127.0.0.1' });
+    try {
+      const b = new App(new Router().get('/', () => 'b'), { logger: false });
+      await assert.rejects(b.listen({ port, host: '127.0.0.1' }), /Could not listen/);
+    } finally {
+      await a.shutdown({ timeoutMs: 100 });
+    }
+  });
+});
