@@ -1,5 +1,5 @@
 import { Conflict, createExtractor, Unauthorized } from '@kindling/core';
-import { ChatRooms } from './chat-rooms.js';
+import { ChatRooms } from '@kindling/example-chat/rooms';
 
 /** The chat's settings, registered with `router.extension(new ChatSettings(token))`. */
 export class ChatSettings {

@@ -1,7 +1,7 @@
 import { Router } from '@kindling/core';
 import { ChatSettings } from './chat-extractors.js';
 import { ChatController } from './chat-controller.js';
-import { ChatRooms } from './chat-rooms.js';
+import { ChatRooms } from '@kindling/example-chat/rooms';
 
 /** Settings of the chat server. */
 export interface ChatOptions {
