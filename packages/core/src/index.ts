@@ -60,6 +60,7 @@ export {
   ArrayOf,
   messageHandler,
   batchHandler,
+  TIMEOUT,
   DEFAULT_HEARTBEAT,
   RATE_LIMIT_CLOSE_REASON,
 } from '@kindling/websocket';

@@ -1,4 +1,4 @@
-import { kAttachConsumer, type MessageConsumer } from './connection-internals.js';
+import { kAttachConsumer, kHandler, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 
 /**
@@ -21,7 +21,17 @@ export function adapt(name: string, factory: ConsumerFactory): AdaptedHandler<un
     if (typeof conn !== 'object' || conn === null || typeof conn[kAttachConsumer] !== 'function') {
       return Promise.reject(new TypeError(`${name}: the last argument must be the WebSocketConnection`));
     }
-    return new Promise<void>((resolve) => conn[kAttachConsumer](factory(conn, args, resolve)));
+    let done!: () => void;
+    const running = new Promise<void>((resolve) => (done = resolve));
+    try {
+      conn[kAttachConsumer](factory(conn, args, done));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // The handler runner sees its own connection's handler and does not wrap it again;
+    // `ConnectionHub.closeAll` waits for it on shutdown.
+    if (conn[kHandler] === undefined) conn[kHandler] = running;
+    return running;
   };
 }
 
@@ -36,4 +46,14 @@ export function checkInteger(name: string, value: unknown, min: number, max: num
     throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   }
   return value;
+}
+
+/**
+ * The handler's arguments plus a last slot for the message(s), sized exactly: `[...args, x]`
+ * would reserve room to grow, and this array lives as long as the connection.
+ */
+export function withSlot(args: readonly unknown[]): unknown[] {
+  const slotted: unknown[] = new Array(args.length + 1);
+  for (let i = 0; i < args.length; i++) slotted[i] = args[i];
+  return slotted;
 }

@@ -1,4 +1,4 @@
-import { adapt, checkInteger, isThenable, type AdaptedHandler } from './adapter.js';
+import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
 import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
@@ -44,7 +44,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * }, { size: 50, timeoutMs: 100 }));
  * ```
  */
-export function batchHandler<TArgs extends unknown[]>(
+export function batchHandler<TArgs extends unknown[] = []>(
   fn: (...args: [...TArgs, WebSocketConnection, Message[]]) => unknown,
   options: BatchHandlerOptions,
 ): AdaptedHandler<TArgs>;
@@ -99,7 +99,7 @@ class BatchDispatcher implements MessageConsumer {
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
     this.#conn = conn;
     this.#fn = fn;
-    this.#args = [...args, undefined];
+    this.#args = withSlot(args);
     this.#size = settings.size;
     this.#timeoutMs = settings.timeoutMs;
     this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
@@ -108,20 +108,19 @@ class BatchDispatcher implements MessageConsumer {
 
   push(msg: Message): boolean {
     const buffer = this.#buffer;
-    if (buffer.length >= this.#maxBuffered) {
-      const conn = this.#conn;
-      if (conn.isOpen) {
-        conn[kLogEvent]('warn', { event: 'ws.batch_overflow', maxBuffered: this.#maxBuffered });
-        conn[kBeginClose](ERROR_CODES.BATCH_OVERFLOW.closeCode, ERROR_CODES.BATCH_OVERFLOW.message, conn.options.closeTimeoutMs);
-      }
-      return false;
-    }
+    if (buffer.length >= this.#maxBuffered) return false;
     if (buffer.length % this.#size === 0) this.#starts.push(performance.now());
     buffer.push(msg);
     if (this.#flushing) return true;
     if (buffer.length >= this.#size) this.#pump(false);
     else if (this.#timer === undefined) this.#arm();
     return true;
+  }
+
+  overflowed(): void {
+    const conn = this.#conn;
+    conn[kLogEvent]('warn', { event: 'ws.batch_overflow', maxBuffered: this.#maxBuffered });
+    conn[kBeginClose](ERROR_CODES.BATCH_OVERFLOW.closeCode, ERROR_CODES.BATCH_OVERFLOW.message, conn.options.closeTimeoutMs);
   }
 
   closed(): void {
@@ -231,8 +230,8 @@ class BatchDispatcher implements MessageConsumer {
     }
     if (this.#closed || this.#flushing || this.#buffer.length === 0) return;
     const wait = (this.#starts[0] as number) + this.#timeoutMs - performance.now();
+    // Not unref'd: a batch in waiting keeps the process alive until it is handed over.
     this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(wait)));
-    this.#timer.unref();
   }
 
   readonly #onTimer = (): void => {

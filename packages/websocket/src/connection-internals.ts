@@ -46,10 +46,12 @@ export const kHeartbeat = Symbol('kindling.heartbeat');
  */
 export interface MessageConsumer {
   /**
-   * Takes a received message. Returns false when it cannot (its buffer is full); it has then
-   * logged and started the close itself, and the connection counts the message as dropped.
+   * Takes a received message. Returns false when it cannot (its buffer is full): the
+   * connection then counts the message as dropped and calls {@link overflowed}.
    */
   push(msg: Message): boolean;
+  /** After a refused push: log the overflow and start the close (once is enough). */
+  overflowed(): void;
   /** The connection has closed: deliver what is pending, then finish. Called once. */
   closed(): void;
   /** Shutdown: deliver what is buffered now; resolves once it was handed to the handler. */

@@ -9,6 +9,7 @@ import {
 } from './connection-internals.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { ERROR_CODES } from './errors/error-codes.js';
+import { dispatchFrame, frameOfDispatched, handOver } from './consumer-dispatch.js';
 import { messageFromFrame } from './message.js';
 import { MessageReceiver } from './message-receiver.js';
 import { MessageRateLimiter } from './rate-limit.js';
@@ -19,6 +20,15 @@ const CLOSING = 1;
 const CLOSED = 2;
 const RESOLVED: Promise<void> = Promise.resolve();
 const decoder = new TextDecoder();
+
+/**
+ * V8 keeps a string built by concatenation (`randomUUID()` is) as a chain of its pieces, several
+ * hundred bytes for a UUID; reading a character makes V8 flatten it in place.
+ */
+function flatten(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
 
 /**
  * One WebSocket connection: receive with `recv()` / `for await`, send with `send()` and
@@ -35,7 +45,7 @@ const decoder = new TextDecoder();
  */
 export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   /** A random UUID identifying this connection (logged as `connId`). */
-  readonly id: string = randomUUID();
+  readonly id: string = flatten(randomUUID());
   /** The peer's address as text. */
   readonly remoteAddress: string;
   /** The negotiated subprotocol, `''` for none. */
@@ -83,7 +93,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.#ws = ws;
     this.remoteAddress = init.remoteAddress;
     this.protocol = init.protocol;
-    this.requestId = init.requestId;
+    this.requestId = flatten(init.requestId);
     this.route = init.route;
     this.data = init.data as TData;
     this.options = init.options;
@@ -145,6 +155,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   /** Sends text as a text frame and bytes as a binary frame; a {@link Message} keeps its kind. */
   send(data: SendData): SendResult {
     if (typeof data === 'string') return this.#send(data, false);
+    // Echoing the text message being handled: its frame is still valid, send those bytes
+    // rather than encoding the decoded text again.
+    const dispatched = frameOfDispatched(data);
+    if (dispatched !== undefined) return this.#send(dispatched, false);
+    if (data instanceof Uint8Array || data instanceof ArrayBuffer) return this.#send(data, true);
     const frame = toFrame(data);
     return this.#send(frame.payload, frame.isBinary);
   }
@@ -226,7 +241,8 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
    * Returns uWS's answer: false when nobody else received it.
    */
   publish(topic: string, data: SendData): boolean {
-    const frame = toFrame(data);
+    const dispatched = frameOfDispatched(data);
+    const frame = dispatched !== undefined ? { payload: dispatched, isBinary: false } : toFrame(data);
     if (this.#ws !== undefined) return this.#ws.publish(topic, frame.payload, frame.isBinary, this.#hooks.compress);
     return this.#hooks.publish?.(topic, frame.payload, frame.isBinary) ?? false;
   }
@@ -285,14 +301,17 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
       this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
       return;
     }
-    if (this.#limiter !== undefined && !this.#limiter.admit(this)) {
+    const limiter = this.#limiter;
+    if (limiter !== undefined && !limiter.admit(this)) {
+      // Counted before the policy runs: a close it starts logs these counts.
       this.#droppedIn++;
       this.#rateLimited++;
+      limiter.refused(this);
       return;
     }
     const consumer = this.#consumer;
     if (consumer !== undefined) {
-      if (!consumer.push(messageFromFrame(frame, isBinary))) this.#droppedIn++;
+      if (!dispatchFrame(consumer, frame, isBinary)) this.#refused(consumer);
       return;
     }
     if (this.inbox.push(messageFromFrame(frame, isBinary))) return;
@@ -310,7 +329,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
       return;
     }
     this.#consumerPending = true;
-    void this.#handOver(consumer);
+    void handOver(this.inbox, consumer, () => this.#refused(consumer)).then(() => {
+      this.#consumerPending = false;
+      this.#consumer = consumer;
+      if (this.#state === CLOSED) consumer.closed();
+    });
   }
 
   [kFlush](): Promise<void> | undefined {
@@ -424,16 +447,9 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.#consumer?.closed();
   }
 
-  /** Moves messages queued before a consumer was attached into it, in order, then switches over. */
-  async #handOver(consumer: MessageConsumer): Promise<void> {
-    // Until the inbox is empty new messages keep queuing behind the old ones, so order holds.
-    while (this.inbox.size > 0) {
-      const msg = await this.inbox.next();
-      if (msg !== null && !consumer.push(msg)) this.#droppedIn++;
-    }
-    this.#consumerPending = false;
-    this.#consumer = consumer;
-    if (this.#state === CLOSED) consumer.closed();
+  #refused(consumer: MessageConsumer): void {
+    this.#droppedIn++;
+    if (this.#state === OPEN) consumer.overflowed();
   }
 
   #resolveDrain(): void {

@@ -31,6 +31,9 @@ export function runHandler(conn: WebSocketConnection, invoke: () => unknown): Pr
     finish(conn);
     return Promise.resolve();
   }
+  // messageHandler/batchHandler register their own promise: it never rejects and settles only
+  // after the connection closed, so there is nothing to chain (and nothing to allocate).
+  if (result === conn[kHandler]) return result as Promise<void>;
   const running = Promise.resolve(result).then(
     () => finish(conn),
     (err: unknown) => fail(conn, err),

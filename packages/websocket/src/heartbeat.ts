@@ -113,14 +113,17 @@ class HeartbeatWheel implements SweepTask {
 
   sweep(now: number): boolean {
     const current = Math.floor(now / this.resolutionMs);
-    if (current - this.#swept > this.#buckets.size) {
+    const from = this.#swept + 1;
+    // Set first: entries rescheduled during this sweep go to later slots, never to one this
+    // sweep has passed (or is about to pass) and would leave behind.
+    this.#swept = current;
+    if (current - from >= this.#buckets.size) {
       // Long gap (a blocked event loop): visit the buckets that exist rather than every slot.
       const due = [...this.#buckets.keys()].filter((slot) => slot <= current).sort((a, b) => a - b);
       for (const slot of due) this.#sweepSlot(slot, now);
     } else {
-      for (let slot = this.#swept + 1; slot <= current; slot++) this.#sweepSlot(slot, now);
+      for (let slot = from; slot <= current; slot++) this.#sweepSlot(slot, now);
     }
-    this.#swept = current;
     if (this.#size === 0) this.#buckets.clear();
     return this.#size > 0;
   }

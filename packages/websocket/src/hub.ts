@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
-import type { ConnectionHooks, SocketUserData } from './connection-init.js';
+import type { ConnectionHooks, ConnectionInit, SocketUserData } from './connection-init.js';
+import { DEFAULT_CONNECTION_OPTIONS } from './connection-options.js';
 import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection-internals.js';
 import { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
@@ -76,6 +77,7 @@ export class ConnectionHub {
   readonly #log: Logger;
   readonly #heartbeats: Heartbeats;
   readonly #onClose: ((conn: WebSocketConnection, info: CloseInfo) => void) | undefined;
+  readonly #spentInit: ConnectionInit;
   #rateLimited = 0;
   #app: Publisher | undefined;
   #compress = false;
@@ -85,6 +87,16 @@ export class ConnectionHub {
     this.#onClose = options.onClose;
     this.sweeper = new Sweeper((err) => this.#log.error({ event: 'ws.sweep_error', err }, 'ws.sweep_error'));
     this.#heartbeats = new Heartbeats(this.sweeper);
+    this.#spentInit = Object.freeze({
+      route: '',
+      remoteAddress: '',
+      protocol: '',
+      requestId: '',
+      data: undefined,
+      logger: options.logger,
+      options: DEFAULT_CONNECTION_OPTIONS,
+      start: () => undefined,
+    });
   }
 
   /** Heartbeat and rate-limit counts since the hub was created. */
@@ -184,6 +196,9 @@ export class ConnectionHub {
     if (idleMs > 0) this.sweeper.add(new IdleTimeout(conn, idleMs, conn.openedAt));
     if (init.options.heartbeat !== false) this.#heartbeats.add(conn, init.options.heartbeat, conn.openedAt);
     conn[kLogEvent]('info', { event: 'ws.open', remoteAddress: conn.remoteAddress, protocol: conn.protocol });
+    // The init (with its start closure and extracted values) is only needed until here: uWS
+    // keeps the user data for the socket's lifetime, so let it hold a shared placeholder.
+    userData.init = this.#spentInit;
     init.start(conn);
   }
 

@@ -1,4 +1,4 @@
-import { adapt, checkInteger, isThenable, type AdaptedHandler } from './adapter.js';
+import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
 import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
@@ -50,15 +50,15 @@ const DEFAULT_MAX_CONSECUTIVE_ERRORS = 10;
  * }, { json: ChatEvent }));
  * ```
  */
-export function messageHandler<TArgs extends unknown[], T extends object>(
+export function messageHandler<T extends object, TArgs extends unknown[] = []>(
   fn: (...args: [...TArgs, WebSocketConnection, T]) => unknown,
   options: MessageHandlerOptions & { readonly json: DtoClass<T> },
 ): AdaptedHandler<TArgs>;
-export function messageHandler<TArgs extends unknown[]>(
+export function messageHandler<TArgs extends unknown[] = []>(
   fn: (...args: [...TArgs, WebSocketConnection, unknown]) => unknown,
   options: MessageHandlerOptions & { readonly json: true },
 ): AdaptedHandler<TArgs>;
-export function messageHandler<TArgs extends unknown[]>(
+export function messageHandler<TArgs extends unknown[] = []>(
   fn: (...args: [...TArgs, WebSocketConnection, Message]) => unknown,
   options?: MessageHandlerOptions,
 ): AdaptedHandler<TArgs>;
@@ -114,7 +114,7 @@ class MessageDispatcher implements MessageConsumer {
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
     this.#conn = conn;
     this.#fn = fn;
-    this.#args = [...args, undefined];
+    this.#args = withSlot(args);
     this.#slot = args.length;
     this.#settings = settings;
     this.#done = done;
@@ -125,16 +125,15 @@ class MessageDispatcher implements MessageConsumer {
       this.#start(msg);
       return true;
     }
-    const limit = this.#conn.options.maxQueuedMessages;
-    if (this.#queued() >= limit) {
-      if (this.#conn.isOpen) {
-        this.#conn[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: limit });
-        this.#conn[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.#conn.options.closeTimeoutMs);
-      }
-      return false;
-    }
+    if (this.#queued() >= this.#conn.options.maxQueuedMessages) return false;
     (this.#queue ??= []).push(msg);
     return true;
+  }
+
+  overflowed(): void {
+    const conn = this.#conn;
+    conn[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: conn.options.maxQueuedMessages });
+    conn[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, conn.options.closeTimeoutMs);
   }
 
   closed(): void {
@@ -158,7 +157,7 @@ class MessageDispatcher implements MessageConsumer {
       } else {
         const value = msg.json();
         id = messageId(value);
-        result = json === true ? this.#call(value) : validateDto(json, value, this.#settings.validation).then(this.#call);
+        result = json === true ? this.#call(value) : validateDto(json, value, this.#settings.validation).then((dto) => this.#call(dto));
       }
     } catch (err) {
       this.#failed(err, id);
@@ -168,10 +167,20 @@ class MessageDispatcher implements MessageConsumer {
       this.#succeeded(result);
       return this.#finishOne(false);
     }
-    result.then(this.#onFulfilled, id === undefined ? this.#onRejected : (err: unknown) => this.#onRejected(err, id));
+    // Closures only on this path: an idle connection holds none.
+    result.then(
+      (value: unknown) => {
+        this.#succeeded(value);
+        this.#finishOne(true);
+      },
+      (err: unknown) => {
+        this.#failed(err, id);
+        this.#finishOne(true);
+      },
+    );
   }
 
-  readonly #call = (value: unknown): unknown => {
+  #call(value: unknown): unknown {
     const args = this.#args;
     args[this.#slot] = value;
     try {
@@ -179,17 +188,7 @@ class MessageDispatcher implements MessageConsumer {
     } finally {
       args[this.#slot] = undefined;
     }
-  };
-
-  readonly #onFulfilled = (value: unknown): void => {
-    this.#succeeded(value);
-    this.#finishOne(true);
-  };
-
-  readonly #onRejected = (err: unknown, id?: string | number): void => {
-    this.#failed(err, id);
-    this.#finishOne(true);
-  };
+  }
 
   #succeeded(value: unknown): void {
     this.#errors = 0;

@@ -161,16 +161,19 @@ export class MessageRateLimiter extends TokenBucket {
   }
 
   /**
-   * Whether the message may be delivered. When not, the policy has been applied (logged,
-   * notified, close started) and the caller counts the message as dropped.
+   * Whether the message may be delivered. When not, the caller counts it as dropped and then
+   * calls {@link refused}, which applies the policy.
    */
   admit(conn: WebSocketConnection, now: number = Date.now()): boolean {
-    if (this.tryTake(now)) {
-      if (this.#inRow !== 0) this.#recovered(conn);
-      return true;
-    }
+    if (!this.tryTake(now)) return false;
+    if (this.#inRow !== 0) this.#recovered(conn);
+    return true;
+  }
+
+  /** Applies the policy to a message {@link admit} refused: log, notify, or start the close. */
+  refused(conn: WebSocketConnection, now: number = Date.now()): void {
     const inRow = ++this.#inRow;
-    if (!conn.isOpen) return false;
+    if (!conn.isOpen) return;
     const policy = this.#options.policy ?? 'close';
     const grace = this.#options.grace ?? DEFAULT_RATE_LIMIT_GRACE;
     const closing = policy === 'close' && inRow > grace;
@@ -182,7 +185,6 @@ export class MessageRateLimiter extends TokenBucket {
       conn[kLogEvent]('warn', { event: 'ws.rate_limited', policy, action: 'close', dropped: inRow, ...this.#limits() });
     }
     if (closing) conn[kBeginClose](ERROR_CODES.RATE_LIMITED.closeCode, RATE_LIMIT_CLOSE_REASON, conn.options.closeTimeoutMs);
-    return false;
   }
 
   #recovered(conn: WebSocketConnection): void {

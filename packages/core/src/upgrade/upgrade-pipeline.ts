@@ -166,6 +166,8 @@ class UpgradeAttempt {
           void runHandler(conn, () => route.handler(...values, conn));
         },
       },
+      // Present from the start so adding the connection at open keeps the object's shape.
+      connection: undefined,
     };
     try {
       // uWS runs `open` (and so `start`) synchronously inside upgrade().
