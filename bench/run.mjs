@@ -3,19 +3,20 @@
 //   node bench/run.mjs                    every group (about 4 minutes)
 //   node bench/run.mjs echo http          selected groups
 //   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only
-// Groups: loadgen, echo, latency, memory, upgrade, http. See bench/README.md.
+// Groups: loadgen, echo, latency, memory, upgrade, broadcast, http. See bench/README.md.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { broadcastGroup } from './lib/broadcast.mjs';
 import { echoGroup, loadgenGroup } from './lib/echo.mjs';
 import { httpGroup } from './lib/http.mjs';
 import { latencyGroup } from './lib/latency.mjs';
 import { memoryGroup } from './lib/memory.mjs';
-import { BENCH_DIR, buildLoadgen, killAll } from './lib/proc.mjs';
+import { BENCH_DIR, buildLoadgen, killAll, setQuietBudget } from './lib/proc.mjs';
 import { machine, render, targets } from './lib/report.mjs';
 import { attempt, log, na } from './lib/servers.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
-const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'upgrade', 'http'];
+const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'upgrade', 'broadcast', 'http'];
 const RUN_LIMIT_MS = 15 * 60_000;
 
 const FULL = {
@@ -24,6 +25,7 @@ const FULL = {
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
   memory: { conns: 10_000, baselineMs: 1_000, settleMs: 2_000, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'ws', 'fastify'] },
+  broadcast: { subscribers: 10_000, inflight: 16, warmup: 1, duration: 4, servers: ['raw-pub', 'kindling-pub', 'ws-pub'] },
   http: { conns: 100, warmup: 1, duration: 4, servers: ['raw-http', 'kindling-http'] },
 };
 
@@ -33,6 +35,7 @@ const SMOKE = {
   latency: { rate: 5_000, warmup: 0.2, duration: 1, servers: ['raw'] },
   memory: { conns: 1_000, baselineMs: 200, settleMs: 200, servers: ['raw'] },
   upgrade: { concurrency: 50, warmup: 0.2, duration: 1, servers: ['raw'] },
+  broadcast: { subscribers: 1_000, inflight: 16, warmup: 0.2, duration: 1, servers: ['raw-pub'] },
   http: { conns: 50, warmup: 0, duration: 1, servers: ['raw-http'] },
 };
 
@@ -70,6 +73,7 @@ const RUNNERS = {
   latency: (cfg) => latencyGroup(cfg, cfg.servers),
   memory: (cfg) => memoryGroup(cfg, cfg.servers),
   upgrade: (cfg) => upgradeGroup(cfg, cfg.servers),
+  broadcast: (cfg) => broadcastGroup(cfg, cfg.servers),
   http: (cfg) => httpGroup(cfg, cfg.servers),
 };
 
@@ -77,6 +81,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const config = structuredClone(opts.smoke ? SMOKE : FULL);
   if (opts.rounds) config.echo.rounds = opts.rounds;
+  setQuietBudget(opts.smoke ? 5_000 : 60_000);
   const started = new Date();
   const info = machine();
   const built = await attempt(() => buildLoadgen());
@@ -100,7 +105,9 @@ async function main() {
     seconds: (Date.now() - started.getTime()) / 1000,
     info,
     groups,
-    targetRows: opts.smoke ? [] : targets(byId, { memoryConns: config.memory.conns }),
+    targetRows: opts.smoke
+      ? []
+      : targets(byId, { memoryConns: config.memory.conns, broadcastSubscribers: config.broadcast.subscribers }),
   });
   const dir = join(BENCH_DIR, 'results', opts.smoke ? 'tmp' : '');
   mkdirSync(dir, { recursive: true });

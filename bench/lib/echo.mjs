@@ -94,8 +94,9 @@ export async function loadgenGroup(cfg) {
     ? r.value.map((x) => [
         `${CONNS} × ${x.depth}`, fmtInt(x.echoes_per_sec), fmtCpu(x.server_cpu), fmtCpu(x.loadgen_cpu),
         x.loadgen_cpu >= 0.95 ? 'loadgen saturated' : x.server_cpu >= 0.95 ? 'server saturated' : 'neither saturated',
+        noise(x),
       ])
-    : [['—', na(r.error), '—', '—', '']];
+    : [['—', na(r.error), '—', '—', '', '']];
   const maxRate = r.value ? Math.max(...r.value.map((x) => x.echoes_per_sec)) : undefined;
   return {
     id: 'loadgen',
@@ -104,7 +105,7 @@ export async function loadgenGroup(cfg) {
       'One server process, the same load generator (single thread, one core). A row where the ' +
       'server is saturated and the load generator is not shows that the load generator is not ' +
       `the limit at that depth. ${cfg.warmup} s warm-up, ${cfg.duration} s measured.`,
-    columns: ['connections × in flight', 'echoes/s', 'server CPU', 'loadgen CPU', 'bound by'],
+    columns: ['connections × in flight', 'echoes/s', 'server CPU', 'loadgen CPU', 'bound by', 'notes'],
     rows,
     extra: {
       title: 'Protocol self-test (against a `ws` server that fragments, pings, closes and rejects)',

@@ -1,7 +1,7 @@
 // Group "http": hello-world requests per second, measured with wrk.
 import { spawn, spawnSync } from 'node:child_process';
-import { Unavailable, cpuSeconds, pinning } from './proc.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, withServer } from './servers.mjs';
+import { Unavailable, cpuSeconds, machineBusySeconds, pinning } from './proc.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, withServer } from './servers.mjs';
 
 const has = (cmd) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -36,17 +36,24 @@ export function parseWrk(out) {
   };
 }
 
+/** CPU seconds of bash's children, from the second line of the `times` builtin. */
+function childCpu(out) {
+  const m = /(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/.exec(out);
+  return m ? Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]) : NaN;
+}
+
 function wrk(url, seconds, conns) {
   const cmd = `${pinning.loadgen}wrk -t1 -c${conns} -d${seconds}s --latency ${url}`;
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `ulimit -n 20000 2>/dev/null; exec ${cmd}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const script = `ulimit -n 20000 2>/dev/null; ${cmd}; rc=$?; times; exit $rc`;
+    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + 30) * 1000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      const parsed = parseWrk(out);
+      const parsed = { ...parseWrk(out), cpu: childCpu(out) };
       if (code === 0 && Number.isFinite(parsed.rps)) resolve(parsed);
       else reject(new Unavailable(`wrk failed: ${out.trim().split('\n').at(-1)}`));
     });
@@ -65,9 +72,13 @@ export async function httpGroup(cfg, ids) {
             const url = `http://127.0.0.1:${server.port}/`;
             if (cfg.warmup > 0) await wrk(url, cfg.warmup, cfg.conns);
             const cpu0 = cpuSeconds(server.pid);
+            const busy0 = machineBusySeconds();
             const t0 = performance.now();
             const r = await wrk(url, cfg.duration, cfg.conns);
-            r.serverCpu = (cpuSeconds(server.pid) - cpu0) / ((performance.now() - t0) / 1000);
+            const secs = (performance.now() - t0) / 1000;
+            r.server_cpu = (cpuSeconds(server.pid) - cpu0) / secs;
+            r.machine_busy = (machineBusySeconds() - busy0) / secs;
+            r.loadgen_cpu = r.cpu / secs;
             return r;
           }),
         );
@@ -78,13 +89,14 @@ export async function httpGroup(cfg, ids) {
   const data = {};
   const rows = ids.map((id) => {
     const { value: v, error } = results[id];
-    if (!v) return [SERVERS[id].label, na(error), '—', '—', '—', '—', ''];
+    if (!v) return [SERVERS[id].label, na(error), '—', '—', '—', '—', '—', ''];
     data[id] = v.rps;
     const notes = [];
     if (v.non2xx) notes.push(`${fmtInt(v.non2xx)} non-2xx`);
     if (v.socketErrors) notes.push(`${fmtInt(v.socketErrors)} socket errors`);
-    return [SERVERS[id].label, fmtInt(v.rps), fmtRatio(v.rps / raw), fmtUs(v.p50), fmtUs(v.p99), fmtCpu(v.serverCpu),
-      notes.join('; ')];
+    if (noise(v)) notes.push(noise(v));
+    return [SERVERS[id].label, fmtInt(v.rps), fmtRatio(v.rps / raw), fmtUs(v.p50), fmtUs(v.p99), fmtCpu(v.server_cpu),
+      fmtCpu(v.loadgen_cpu), notes.join('; ')];
   });
   return {
     id: 'http',
@@ -92,7 +104,7 @@ export async function httpGroup(cfg, ids) {
     intro:
       `wrk -t1 -c${cfg.conns} --latency against \`GET /\` answering "Hello World!"; ` +
       `${cfg.warmup} s warm-up run, then ${cfg.duration} s measured. wrk is pinned like the load generator.`,
-    columns: ['Server', 'requests/s', '× raw uWS', 'p50', 'p99', 'server CPU', 'notes'],
+    columns: ['Server', 'requests/s', '× raw uWS', 'p50', 'p99', 'server CPU', 'wrk CPU', 'notes'],
     rows,
     data,
   };

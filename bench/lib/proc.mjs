@@ -188,4 +188,41 @@ export function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
+/** Busy CPU seconds of the whole machine (every core; all but idle and iowait) from /proc/stat. */
+export function machineBusySeconds() {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return (user + nice + system + irq + softirq + steal) / CLK_TCK;
+}
+
+let quietBudgetMs = 60_000;
+
+/** Sets how long a run may wait in total for other processes to go quiet. */
+export function setQuietBudget(ms) {
+  quietBudgetMs = ms;
+}
+
+/**
+ * Waits (at most 20 s, and within the run's budget) until the machine is idle, so a measurement
+ * does not start while other processes keep a core busy. Returns the busy share last seen.
+ */
+export async function waitForQuiet(log) {
+  const started = Date.now();
+  const deadline = started + Math.min(quietBudgetMs, 20_000);
+  let busy = 0;
+  for (let said = false; ; said = true) {
+    const b0 = machineBusySeconds();
+    await sleep(250);
+    busy = (machineBusySeconds() - b0) / 0.25;
+    if (busy < 0.25 || Date.now() >= deadline) break;
+    if (!said) log(`machine busy (${Math.round(busy * 100)}% of a core): waiting for it to quiet down`);
+    await sleep(750);
+  }
+  quietBudgetMs = Math.max(0, quietBudgetMs - (Date.now() - started));
+  return busy;
+}
+
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

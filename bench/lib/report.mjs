@@ -1,4 +1,5 @@
 // The markdown results file: machine, method, one table per group, and DESIGN §9's targets.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -24,6 +25,15 @@ function versionOf(pkg) {
   }
 }
 
+/** The commit measured, and whether the working tree differed from it. */
+function revision() {
+  const git = (...args) => spawnSync('git', ['-C', BENCH_DIR, ...args], { encoding: 'utf8' });
+  const head = git('rev-parse', '--short', 'HEAD');
+  if (head.status !== 0) return 'unknown (not a git checkout)';
+  const dirty = git('status', '--porcelain', '--untracked-files=no').stdout.trim() !== '';
+  return `${head.stdout.trim()}${dirty ? ' with uncommitted changes' : ''}`;
+}
+
 /** A snapshot of the machine, taken at the start of the run. */
 export function machine() {
   return {
@@ -33,6 +43,7 @@ export function machine() {
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    revision: revision(),
     versions: ['uWebSockets.js', 'ws', 'fastify', '@fastify/websocket', 'socket.io']
       .map((p) => `${p} ${versionOf(p)}`)
       .join(', '),
@@ -45,7 +56,7 @@ const table = (columns, rows) =>
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** Compares the run's figures with DESIGN §9 (and the HTTP target of the bench brief). */
-export function targets(byId, { memoryConns }) {
+export function targets(byId, { memoryConns, broadcastSubscribers }) {
   const echo = byId.echo?.data ?? {};
   const mem = byId.memory?.data ?? {};
   const up = byId.upgrade?.data ?? {};
@@ -84,7 +95,17 @@ export function targets(byId, { memoryConns }) {
         worst >= 0.6 ? 'met' : 'NOT met']);
     }
   }
-  rows.push(['broadcast to 10k subscribers ≥ 0.9 × raw `app.publish`', '—', 'not measured (no broadcast group yet)']);
+  {
+    const what = 'broadcast to 10k subscribers ≥ 0.9 × raw `app.publish`';
+    const b = byId.broadcast?.data ?? {};
+    const at = broadcastSubscribers === 10_000 ? '' : ` (at ${broadcastSubscribers} subscribers, not 10k)`;
+    if (!byId.broadcast) rows.push([what, '—', 'not run']);
+    else if (!Number.isFinite(b['kindling-pub'] / b['raw-pub'])) rows.push([what, '—', 'n/a (a server did not run)']);
+    else {
+      const r = b['kindling-pub'] / b['raw-pub'];
+      rows.push([what, `${fmtRatio(r)}${at}`, r >= 0.9 ? 'met' : 'NOT met']);
+    }
+  }
   ratioRow('HTTP hello ≥ 0.8 × raw uWS', byId.http, http['kindling-http'], http['raw-http'], 0.8);
   return rows;
 }
@@ -100,7 +121,8 @@ export function render({ title, command, started, seconds, info, groups, targetR
     '',
     table(['', ''], [
       ['cores (nproc)', info.nproc], ['CPU', info.cpu], ['memory', info.memory], ['kernel', info.kernel],
-      ['Node.js', info.node], ['packages', info.versions], ['pinning', pinning.describe],
+      ['Node.js', info.node], ['packages', info.versions], ['Kindling commit', info.revision],
+      ['pinning', pinning.describe],
       ['load average at start (1/5/15 min)', info.load],
     ]),
     '',

@@ -2,7 +2,7 @@
 // its echoes, pings, closes and rejects on purpose. Part of the "loadgen" group.
 import { WebSocketServer } from 'ws';
 import { holdConnections, runLoadgen } from './proc.mjs';
-import { attempt, log } from './servers.mjs';
+import { attempt, fmtUs, log } from './servers.mjs';
 
 /** Starts the misbehaving server: /frag echoes in 3 fragments, /close closes after 10 messages. */
 async function startTestServer() {
@@ -77,7 +77,7 @@ const CHECKS = [
     what: 'fixed-rate latency, every message answered',
     args: ['latency', '-r', '2000', '-c', '20', '-w', '0.1', '-d', '0.5'],
     ok: (r) => r.received === r.sent && r.sent > 0 && r.mismatched === 0,
-    detail: (r) => `${r.received}/${r.sent} received, p99 ${r.p99_us} µs`,
+    detail: (r) => `${r.received}/${r.sent} received, p99 ${fmtUs(r.p99_us)}`,
   },
 ];
 

@@ -1,5 +1,5 @@
 // The servers a run can measure, and small helpers shared by the groups.
-import { startServer, Unavailable } from './proc.mjs';
+import { startServer, Unavailable, waitForQuiet } from './proc.mjs';
 
 /**
  * Each server: a file in bench/servers/, the path the load generator requests, and for the
@@ -29,6 +29,9 @@ export const SERVERS = {
     path: '/ws/room/lobby?token=abcdefgh12345678&limit=10',
   },
   'kindling-0': { label: 'Kindling, no extractor', file: 'kindling-upgrade-7-extractors.mjs', path: '/echo' },
+  'raw-pub': { label: 'raw uWS', file: 'raw-uws-broadcast.mjs' },
+  'kindling-pub': { label: 'Kindling', file: 'kindling-ws-broadcast.mjs' },
+  'ws-pub': { label: 'ws', file: 'ws-broadcast.mjs' },
   'raw-http': { label: 'raw uWS', file: 'raw-uws-http-hello.mjs' },
   'kindling-http': { label: 'Kindling', file: 'kindling-http-hello.mjs' },
 };
@@ -39,8 +42,9 @@ export function targetArgs(def, { policies = false } = {}) {
   return ['--path', (policies && def.policiesPath) || def.path || '/'];
 }
 
-/** Starts a server, runs `fn` with it, and always stops it. */
+/** Waits for a quiet machine, starts a server, runs `fn` with it, and always stops it. */
 export async function withServer(def, fn) {
+  await waitForQuiet(log);
   const server = await startServer(def.file);
   try {
     return await fn(server);

@@ -1,6 +1,8 @@
 /* Opening handshake (RFC 6455 §4): request, Sec-WebSocket-Key and the expected Accept value. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "loadgen.h"
 
@@ -81,7 +83,7 @@ void lg_accept_for(const char *key, char out[29]) {
     base64(digest, 20, out);
 }
 
-size_t lg_build_request(char *out, size_t cap, const char *key) {
+size_t lg_build_request(char *out, size_t cap, const char *path, const char *key) {
     int n = snprintf(out, cap,
                      "GET %s HTTP/1.1\r\n"
                      "Host: %s:%d\r\n"
@@ -89,9 +91,38 @@ size_t lg_build_request(char *out, size_t cap, const char *key) {
                      "Connection: Upgrade\r\n"
                      "Sec-WebSocket-Key: %s\r\n"
                      "Sec-WebSocket-Version: 13\r\n",
-                     g_cfg.path, g_cfg.host, g_cfg.port, key);
+                     path, g_cfg.host, g_cfg.port, key);
     for (int i = 0; i < g_cfg.nheaders && n > 0 && (size_t)n < cap; i++)
         n += snprintf(out + n, cap - (size_t)n, "%s\r\n", g_cfg.headers[i]);
     if (n > 0 && (size_t)n < cap) n += snprintf(out + n, cap - (size_t)n, "\r\n");
     return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+}
+
+#define MAX_HEADER_BYTES 16384
+
+/* Parses an HTTP response head. Returns its length once complete and a valid 101 with the right
+ * Sec-WebSocket-Accept; 0 while incomplete; -1 otherwise, with the status (0 if unreadable). */
+long lg_parse_response(const uint8_t *data, size_t len, const char *key, int *status) {
+    const uint8_t *end = memmem(data, len, "\r\n\r\n", 4);
+    *status = 0;
+    if (!end) return len > MAX_HEADER_BYTES ? -1 : 0;
+    if (len < 12 || memcmp(data, "HTTP/1.", 7) != 0 || sscanf((const char *)data + 9, "%3d", status) != 1) {
+        *status = 0;
+        return -1;
+    }
+    if (*status != 101) return -1;
+    char expect[29];
+    lg_accept_for(key, expect);
+    int ok = 0;
+    for (const uint8_t *line = data; line < end;) {
+        const uint8_t *eol = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
+        if (!eol) break;
+        if (eol - line > 21 && strncasecmp((const char *)line, "sec-websocket-accept:", 21) == 0) {
+            const uint8_t *v = line + 21;
+            while (v < eol && *v == ' ') v++;
+            ok = eol - v >= 28 && memcmp(v, expect, 28) == 0;
+        }
+        line = eol + 2;
+    }
+    return ok ? (long)(end - data) + 4 : -1;
 }

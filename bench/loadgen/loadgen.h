@@ -29,6 +29,7 @@ typedef struct {
     double hold;        /* connect: longest hold in seconds */
     int verify;         /* compare echoed payloads with what was sent */
     int server_pid;     /* if set, its CPU time over the window is reported */
+    const char *pub_path; /* broadcast: the publisher's path */
 } lg_config;
 
 enum lg_state {
@@ -56,6 +57,7 @@ typedef struct lg_conn {
     int want_out;       /* EPOLLOUT registered */
     int dirty;          /* on the pending-flush list */
     char key[25];       /* Sec-WebSocket-Key */
+    const char *path;   /* request path; NULL: g_cfg.path */
     int64_t inflight;
     uint64_t sent, received;
     void *user;
@@ -95,7 +97,8 @@ uint64_t lg_rand64(void);
 /* handshake helpers (handshake.c) */
 void lg_make_key(char out[25]);
 void lg_accept_for(const char *key, char out[29]);
-size_t lg_build_request(char *out, size_t cap, const char *key);
+size_t lg_build_request(char *out, size_t cap, const char *path, const char *key);
+long lg_parse_response(const uint8_t *data, size_t len, const char *key, int *status);
 
 /* opening many connections with bounded parallel handshakes (open.c) */
 typedef struct {
@@ -122,5 +125,6 @@ int mode_echo(void);
 int mode_latency(void);
 int mode_connect(void);
 int mode_upgrade(void);
+int mode_broadcast(void);
 
 #endif

@@ -20,6 +20,8 @@ static void usage(FILE *f) {
             "  connect  opens N idle connections, holds them until stdin gets a line or closes,\n"
             "           SIGINT/SIGTERM, or --hold seconds pass                  (-c 10000 --hold 60)\n"
             "  upgrade  handshake, close, repeat with C concurrent; counts 101s (--concurrency 50)\n"
+            "  broadcast  N subscribers on --path, one publisher on --pub-path keeping K messages\n"
+            "           in flight (as seen by the first subscriber); counts deliveries/s (-c 10000 -k 4)\n"
             "options:\n"
             "  --host IPV4        server address (default 127.0.0.1; loopback only)\n"
             "  -p, --port N       server port (required)\n"
@@ -37,6 +39,7 @@ static void usage(FILE *f) {
             "  --hold S           connect: longest hold (default 60)\n"
             "  --no-verify        do not compare echoed payloads\n"
             "  --server-pid PID   also report the server's CPU use over the measured window\n"
+            "  --pub-path P       broadcast: the publisher's path (default /pub)\n"
             "Prints one JSON line with the results on stdout; progress goes to stderr.\n",
             LG_MAX_HEADERS);
 }
@@ -65,7 +68,7 @@ int main(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     g_cfg = (lg_config){.mode = argv[1], .host = "127.0.0.1", .port = 0, .path = NULL,
-                        .conns = -1, .inflight = 16, .payload = 32, .duration = 5, .warmup = -1,
+                        .conns = -1, .inflight = -1, .payload = 32, .duration = 5, .warmup = -1,
                         .rate = 20000, .concurrency = -1, .hold = 60, .verify = 1};
     static const struct option opts[] = {
         {"host", required_argument, 0, 1},       {"port", required_argument, 0, 'p'},
@@ -75,7 +78,7 @@ int main(int argc, char **argv) {
         {"binary", no_argument, 0, 4},           {"duration", required_argument, 0, 'd'},
         {"warmup", required_argument, 0, 'w'},   {"rate", required_argument, 0, 'r'},
         {"concurrency", required_argument, 0, 5}, {"hold", required_argument, 0, 6},
-        {"no-verify", no_argument, 0, 7},        {"server-pid", required_argument, 0, 8},
+        {"no-verify", no_argument, 0, 7},        {"server-pid", required_argument, 0, 8}, {"pub-path", required_argument, 0, 9},
         {0, 0, 0, 0}};
     optind = 2;
     int o;
@@ -103,6 +106,7 @@ int main(int argc, char **argv) {
         case 6: g_cfg.hold = atof(optarg); break;
         case 7: g_cfg.verify = 0; break;
         case 8: g_cfg.server_pid = atoi(optarg); break;
+        case 9: g_cfg.pub_path = optarg; break;
         default: usage(stderr); return 2;
         }
     }
@@ -114,7 +118,10 @@ int main(int argc, char **argv) {
     if (!g_cfg.path)
         g_cfg.path = g_cfg.proto == LG_PROTO_SOCKETIO ? "/socket.io/?EIO=4&transport=websocket" : "/";
     int is_connect = strcmp(g_cfg.mode, "connect") == 0;
-    if (g_cfg.conns < 0) g_cfg.conns = is_connect ? 10000 : 100;
+    int is_broadcast = strcmp(g_cfg.mode, "broadcast") == 0;
+    if (!g_cfg.pub_path) g_cfg.pub_path = "/pub";
+    if (g_cfg.conns < 0) g_cfg.conns = is_connect || is_broadcast ? 10000 : 100;
+    if (g_cfg.inflight < 0) g_cfg.inflight = is_broadcast ? 4 : 16;
     if (g_cfg.concurrency < 0) g_cfg.concurrency = is_connect ? 200 : 50;
     if (g_cfg.warmup < 0) g_cfg.warmup = strcmp(g_cfg.mode, "echo") == 0 ? 2 : 1;
     if (g_cfg.conns < 1 || g_cfg.inflight < 1 || g_cfg.payload < 0 || g_cfg.duration <= 0 ||
@@ -127,12 +134,13 @@ int main(int argc, char **argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    raise_nofile(is_connect ? g_cfg.conns : g_cfg.conns + g_cfg.concurrency);
+    raise_nofile(g_cfg.conns + g_cfg.concurrency + 1);
 
     if (strcmp(g_cfg.mode, "echo") == 0) return mode_echo();
     if (strcmp(g_cfg.mode, "latency") == 0) return mode_latency();
     if (is_connect) return mode_connect();
     if (strcmp(g_cfg.mode, "upgrade") == 0) return mode_upgrade();
+    if (is_broadcast) return mode_broadcast();
     fprintf(stderr, "loadgen: unknown mode %s\n", g_cfg.mode);
     usage(stderr);
     return 2;

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,7 +15,6 @@
 
 #define SCRATCH_SIZE (256 * 1024)
 #define READ_CHUNK (64 * 1024)
-#define MAX_HEADER_BYTES 16384
 #define MAX_FRAME ((uint64_t)1 << 30)
 
 volatile int g_stop;
@@ -179,41 +177,26 @@ static void deliver(lg_conn *c, int opcode, const uint8_t *p, size_t n) {
     if (n >= 2 && p[0] == '4' && p[1] == '2') g_h.on_message(c, p, n, opcode);
 }
 
-/* Parses the HTTP response head; returns bytes consumed, 0 if incomplete, -1 if rejected. */
-static long parse_handshake(lg_conn *c, uint8_t *data, size_t len) {
-    uint8_t *end = memmem(data, len, "\r\n\r\n", 4);
-    if (!end) {
-        if (len > MAX_HEADER_BYTES) { lg_close(c, 1); g_h.on_reject(c, 0); return -1; }
-        return 0;
-    }
-    size_t head = (size_t)(end - data) + 4;
+/* Acts on the response head; returns bytes consumed, 0 if incomplete, -1 if rejected. */
+static long handshake_done(lg_conn *c, uint8_t *data, size_t len) {
     int status = 0;
-    if (len < 12 || memcmp(data, "HTTP/1.", 7) != 0 || sscanf((char *)data + 9, "%3d", &status) != 1) status = 0;
-    if (status != 101) { lg_close(c, 1); g_h.on_reject(c, status); return -1; }
-    char expect[29];
-    lg_accept_for(c->key, expect);
-    int ok = 0;
-    for (uint8_t *line = data; line < end;) {
-        uint8_t *eol = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
-        if (!eol) break;
-        if (eol - line > 21 && strncasecmp((char *)line, "sec-websocket-accept:", 21) == 0) {
-            uint8_t *v = line + 21;
-            while (v < eol && *v == ' ') v++;
-            ok = eol - v >= 28 && memcmp(v, expect, 28) == 0;
-        }
-        line = eol + 2;
+    long head = lg_parse_response(data, len, c->key, &status);
+    if (head == 0) return 0;
+    if (head < 0) {
+        lg_close(c, 1);
+        g_h.on_reject(c, status == 101 ? 0 : status); /* a 101 with a wrong Accept is an error */
+        return -1;
     }
-    if (!ok) { lg_close(c, 1); g_h.on_reject(c, 0); return -1; }
     if (g_cfg.proto == LG_PROTO_SOCKETIO) c->state = LG_SIO_OPEN;
     else became_open(c);
-    return (long)head;
+    return head;
 }
 
 /* Consumes complete frames from data; returns bytes consumed. Stops if the slot was recycled. */
 static size_t process(lg_conn *c, uint8_t *data, size_t len, uint32_t gen) {
     size_t off = 0;
     if (c->state == LG_HANDSHAKE) {
-        long h = parse_handshake(c, data, len);
+        long h = handshake_done(c, data, len);
         if (h <= 0) return h == 0 ? 0 : len;
         off = (size_t)h;
     }
@@ -242,8 +225,7 @@ static size_t process(lg_conn *c, uint8_t *data, size_t len, uint32_t gen) {
         int op = f[0] & 0x0f, fin = f[0] & 0x80;
         if (op == 0x8) { /* close: answer with the same code, then drop the TCP connection */
             lg_queue_frame(c, 0x8, p, n >= 2 ? 2 : 0);
-            c->dirty = 0;
-            flush(c);
+            flush(c); /* still on the dirty list: flushing a closed slot later is a no-op */
             lg_close(c, 0);
             g_h.on_close(c);
             return len;
@@ -302,14 +284,15 @@ static void on_connected(lg_conn *c) {
     if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l) < 0 || err) { fail(c); return; }
     char req[4096];
     lg_make_key(c->key);
-    size_t n = lg_build_request(req, sizeof req, c->key);
+    size_t n = lg_build_request(req, sizeof req, c->path ? c->path : g_cfg.path, c->key);
     c->state = LG_HANDSHAKE;
     lg_queue(c, req, n);
 }
 
 void lg_watch_stdin(void) {
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &g_stdin_marker};
-    if (epoll_ctl(g_ep, EPOLL_CTL_ADD, 0, &ev) < 0) g_stdin_closed = 0; /* not pollable: ignore */
+    /* /dev/null or a file cannot be polled: then only a signal or --hold releases */
+    (void)epoll_ctl(g_ep, EPOLL_CTL_ADD, 0, &ev);
 }
 
 int lg_stdin_closed(void) { return g_stdin_closed; }

@@ -12,6 +12,7 @@ export const POLICIES = {
  * Starts `router` on 127.0.0.1 at the port given on the command line and prints `READY <port>`.
  * Exits with an error when uWS fell back to its slow emulation: its figures would mean nothing.
  * @param {import('@kindling/core').Router} router
+ * @returns {Promise<import('@kindling/core').App>} the listening app
  */
 export async function serve(router) {
   const app = new App(router, { logger: false });
@@ -21,4 +22,5 @@ export async function serve(router) {
   }
   const port = await app.listen(Number(process.argv[2] ?? 0), '127.0.0.1');
   ready(port, () => app.shutdown({ timeoutMs: 1_000 }));
+  return app;
 }
