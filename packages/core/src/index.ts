@@ -12,6 +12,9 @@ export type { CheckExtractors, ExtractedArgs, HttpHandler, KindlingTypeError, We
 export type { PathParams } from './router/path-params.js';
 export type { WebSocketRouteOptions } from './router/websocket-route-options.js';
 export type { Middleware, Next } from './middleware.js';
+export { decideUpgrade } from './upgrade/upgrade-decision.js';
+export type { UpgradeDecision, UpgradeRequest, UpgradeRoute } from './upgrade/upgrade-decision.js';
+export { resolveRequestId } from './request/request-id.js';
 
 export { createExtractor } from './extract/extractor.js';
 export type { AnyExtractor, Extractor, ExtractorSource } from './extract/extractor.js';

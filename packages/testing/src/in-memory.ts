@@ -197,14 +197,14 @@ function resolveRoute(a: unknown, b: unknown, c: unknown): ResolvedRoute {
       throw new TypeError(`testHandler: the router has no WebSocket route '${b}' (its routes: ${known})`);
     }
     const shared = { state: options.state !== undefined ? options.state : found.state, extensions: mergeExtensions(found.extensions, options.extensions) };
-    const route = { pattern: b, extractors: found.def.extractors, middleware: found.middleware, shared, protocols: found.def.options.protocols };
+    const route = { pattern: b, extractors: found.def.extractors, middleware: found.middleware, shared, options: found.def.options };
     return { route, handler: found.def.handler, routeOptions: found.def.options, options };
   }
   const [extractors, handler, options] = Array.isArray(a) ? [a as AnyExtractor[], b, (c ?? {}) as TestHandlerOptions] : [[], a, (b ?? {}) as TestHandlerOptions];
   if (typeof handler !== 'function') throw new TypeError('testHandler: the handler must be a function');
   const noMiddleware: readonly Middleware[] = [];
   const shared = { state: options.state, extensions: mergeExtensions(new Map(), options.extensions) };
-  return { route: { pattern: '(handler)', extractors, middleware: noMiddleware, shared, protocols: undefined }, handler: handler as AnyHandler, routeOptions: {}, options };
+  return { route: { pattern: '(handler)', extractors, middleware: noMiddleware, shared, options: {} }, handler: handler as AnyHandler, routeOptions: {}, options };
 }
 
 function mergeExtensions(base: ReadonlyMap<ExtensionKey, unknown>, extra: TestHandlerOptions['extensions']): ReadonlyMap<ExtensionKey, unknown> {

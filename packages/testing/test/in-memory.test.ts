@@ -91,6 +91,13 @@ describe('testHandler (in memory)', () => {
     assert.throws(() => testHandler(router, '/chat/:room'), /no WebSocket route '\/chat\/:room' \(its routes: \/chat\/\{room\}\)/);
   });
 
+  it("applies the route's origins allowlist as the server does", async () => {
+    const router = new Router().websocket('/feed', (ws) => void ws.sendText('in'), { origins: ['http://app.test'] });
+    await testHandler(router, '/feed', { origin: 'http://evil.test' }).expectRejected(403, { error: { code: 'ORIGIN_NOT_ALLOWED' } });
+    await using ws = await testHandler(router, '/feed', { origin: 'http://app.test' });
+    await ws.expectText('in');
+  });
+
   it('validates JSON messages with a DTO in memory too', async () => {
     await using ws = await testHandler((conn) => {
       conn.sendJson({ type: 'welcome', version: 0 });

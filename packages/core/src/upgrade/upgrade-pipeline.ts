@@ -1,21 +1,20 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Logger } from 'pino';
 import { runHandler, toKindlingError, type ConnectionOptions, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
-import { MalformedUri, OriginNotAllowed, RouteNotFound, ServerDraining } from '../errors/rejections.js';
-import { isPromise, runExtractors } from '../extract/extractor.js';
-import { runMiddleware } from '../middleware.js';
-import { RequestContext } from '../request/request-context.js';
+import { MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
+import { isPromise } from '../extract/extractor.js';
+import type { RequestContext } from '../request/request-context.js';
 import { resolveRequestId } from '../request/request-id.js';
 import { readRequestParts, type RequestParts } from '../request/request-parts.js';
 import { errorToResponse } from '../response/error-response.js';
-import { Response } from '../response/response.js';
+import type { Response } from '../response/response.js';
 import { writeResponse } from '../response/write-response.js';
 import type { CompiledRoutes, CompiledWebSocketRoute } from '../router/compiled-routes.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { checkHandshake } from './handshake.js';
 import type { IpLimits, RouteIpLimits } from './ip-limits.js';
-import { originAllowed, selectProtocol } from './origin.js';
+import { decideUpgrade, type UpgradeDecision } from './upgrade-decision.js';
 
 /** A WebSocket route's options after merging with the app defaults. */
 export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
@@ -25,8 +24,6 @@ export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
 }
 
 type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
-
-const ACCEPTED = new Response(undefined, 101);
 
 /**
  * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
@@ -68,7 +65,6 @@ export class UpgradePipeline {
     const route = match.value;
     attempt.route = route.pattern;
     checkHandshake(parts);
-    if (!originAllowed(route.options, parts.headers['origin'])) throw new OriginNotAllowed(parts.headers['origin']);
     const limits = route.options.ipLimits;
     if (limits !== undefined) {
       // Throws the 429 before anything is reserved; from here the attempt owns a slot until
@@ -76,21 +72,9 @@ export class UpgradePipeline {
       this.#ipLimits.acquire(limits, parts.remoteAddress);
       attempt.holdSlot(this.#ipLimits, limits);
     }
-    const ctx = new RequestContext(parts, route.shared, { isUpgrade: true, requestId: attempt.requestId, logger: this.#log });
-    ctx.params = match.params;
-    ctx.route = route.pattern;
-    ctx.protocol = selectProtocol(route.options.protocols, parts.headers['sec-websocket-protocol']);
-    if (route.middleware.length === 0) {
-      const values = runExtractors(route.extractors, ctx);
-      if (!isPromise(values)) return attempt.accept(route, ctx, values);
-      return attempt.settle(values.then((v) => () => attempt.accept(route, ctx, v)));
-    }
-    let extracted: unknown[] = [];
-    const chain = runMiddleware(route.middleware, ctx, async () => {
-      extracted = await runExtractors(route.extractors, ctx);
-      return ACCEPTED;
-    });
-    attempt.settle(chain.then((response) => () => (response === ACCEPTED ? attempt.accept(route, ctx, extracted) : attempt.respond(response))));
+    const decision = decideUpgrade(route, { parts, params: match.params, requestId: attempt.requestId }, this.#log);
+    if (!isPromise(decision)) return attempt.conclude(route, decision);
+    attempt.settle(decision.then((d) => () => attempt.conclude(route, d)));
   }
 }
 
@@ -131,6 +115,12 @@ class UpgradeAttempt {
       (finish) => this.#corked(finish),
       (err: unknown) => this.#corked(() => this.reject(err)),
     );
+  }
+
+  /** Upgrades or refuses, as decided. */
+  conclude(route: WsRoute, decision: UpgradeDecision): void {
+    if (decision.accepted) this.accept(route, decision.ctx, decision.values);
+    else this.respond(decision.response, decision.code);
   }
 
   reject(err: unknown): void {
