@@ -13,7 +13,7 @@ import { createLogger, type Logger, type LoggerSetting } from './logger.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
 import type { Router } from './router/router.js';
 import type { WebSocketRouteOptions } from './router/websocket-route-options.js';
-import { Lifecycle } from './server/lifecycle.js';
+import { Lifecycle, type LifecyclePhase } from './server/lifecycle.js';
 import { installSignalHandlers } from './server/signals.js';
 import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
 import { IpLimits, resolveIpLimits, type RouteIpLimits } from './upgrade/ip-limits.js';
@@ -71,6 +71,22 @@ export interface ShutdownOptions {
   code?: number;
   /** Close reason sent to every WebSocket. @default 'Server shutting down' */
   reason?: string;
+}
+
+/** A snapshot of the app's state, from {@link App.metrics}. */
+export interface AppMetrics {
+  /** `'idle'` before listen, `'listening'`, `'draining'` during shutdown, `'closed'` after. */
+  readonly phase: LifecyclePhase;
+  /** HTTP requests and upgrades being processed right now. */
+  readonly inFlight: number;
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Heartbeat pings sent since start. */
+  readonly heartbeatPings: number;
+  /** Connections closed for not answering a heartbeat. */
+  readonly heartbeatTimeouts: number;
+  /** Messages dropped by per-connection rate limits (counted when their connection closes). */
+  readonly rateLimitedMessages: number;
 }
 
 /** What shutdown did: connections closed cleanly and those terminated at the deadline. */
@@ -148,6 +164,17 @@ export class App {
   /** The certificate files in use when TLS is on. */
   get tlsFiles(): TlsFiles | undefined {
     return this.#tls?.files;
+  }
+
+  /**
+   * A snapshot for health checks and dashboards.
+   * @example
+   * ```ts
+   * router.get('/metrics', () => app.metrics());
+   * ```
+   */
+  metrics(): AppMetrics {
+    return { phase: this.#lifecycle.phase, inFlight: this.#lifecycle.inFlight, connections: this.#hub.connections.size, ...this.#hub.counters };
   }
 
   /** Sends to every connection subscribed to `topic`. Returns false when nobody is. */

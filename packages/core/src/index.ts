@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 
 export { App } from './app.js';
-export type { AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
+export type { AppMetrics, AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
+export type { LifecyclePhase } from './server/lifecycle.js';
 export { engine } from './engine.js';
 export type { Engine } from './engine.js';
 export type { Logger, LoggerSetting } from './logger.js';

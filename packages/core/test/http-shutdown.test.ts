@@ -74,3 +74,42 @@ describe('listening', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  test('app.metrics() reports the phase, open connections and requests in flight', async () => {
+    const release = deferred();
+    const entered = deferred();
+    const router = new Router()
+      .get('/slow', async () => {
+        entered.resolve();
+        await release.promise;
+        return 'ok';
+      })
+      .websocket('/ws', (ws) => ws.keepOpen());
+    const app = new App(router, { logger: false });
+    assert.equal(app.metrics().phase, 'idle');
+    const port = await app.listen(0, '127.0.0.1');
+    const { default: WebSocket } = await import('ws');
+    const client = new WebSocket(`ws://127.0.0.1:${port}/ws`);
+    await new Promise((resolve) => client.on('open', resolve));
+    const { get } = await import('node:http');
+    const slow = new Promise<string>((resolve) =>
+      get({ host: '127.0.0.1', port, path: '/slow', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(body));
+      }),
+    );
+    await entered.promise;
+    const during = app.metrics();
+    assert.equal(during.phase, 'listening');
+    assert.equal(during.connections, 1);
+    assert.equal(during.inFlight, 1);
+    release.resolve();
+    assert.equal(await slow, 'ok');
+    const closed = new Promise((resolve) => client.on('close', resolve));
+    await app.shutdown({ timeoutMs: 1000 });
+    await closed;
+    assert.deepEqual({ phase: app.metrics().phase, connections: app.metrics().connections }, { phase: 'closed', connections: 0 });
+  });
+});
