@@ -14,7 +14,7 @@ const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const VITEST = join(ROOT, 'node_modules', '.bin', 'vitest');
 const SPEC_ROOT = join('packages', 'testing', 'vitest');
 /** The number of `it`s in harness.spec.ts. */
-const EXPECTED_TESTS = 8;
+const EXPECTED_TESTS = 10;
 const RUN_TIMEOUT_MS = 20_000;
 
 interface VitestRun {

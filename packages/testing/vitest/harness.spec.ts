@@ -1,10 +1,10 @@
-// @kindling/testing under vitest: TestServer (HTTP, WebSocket, rejected upgrades, logs) and
-// testHandler, with DTOs that carry their types in their validators, since esbuild emits no
+// @kindling/testing under vitest: TestServer (HTTP, WebSocket, rejected upgrades, logs),
+// testHandler and decorated controllers (the esbuild path of the controllers issue), with DTOs that carry their types in their validators, since esbuild emits no
 // decorator metadata. Run through ../test/vitest-compat.test.ts, which counts the passed tests:
 // keep its EXPECTED_TESTS in step when adding or removing a test here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IsInt, IsString, Length, Min } from 'class-validator';
-import { Json, Path, Query, Response, Router, Unauthorized, createExtractor } from '@kindling/core';
+import { Conn, Controller, Get, Json, Path, Query, Response, Router, Unauthorized, WebSocket, createExtractor, type WebSocketConnection } from '@kindling/core';
 import { ExpectationError, TestServer, testHandler } from '@kindling/testing';
 
 class JoinQuery {
@@ -116,5 +116,35 @@ describe('testHandler under vitest', () => {
   it("runs a router's route with its extractors in memory", async () => {
     await using ws = await testHandler(createRouter(), '/rooms/{room}', { params: { room: 'hall' }, query: { name: 'bo' } });
     await ws.expectJson({ type: 'welcome', room: 'hall', name: 'bo', version: 1 });
+  });
+});
+
+// Controllers compiled by esbuild: no `design:paramtypes`, so DTO classes must be given
+// explicitly, and a parameter without one is a start-up error, never an unvalidated `Object`.
+describe('controllers under vitest (no decorator metadata)', () => {
+  @Controller('/ctl')
+  class RoomController {
+    @WebSocket('/rooms/{room}')
+    join(@Path(Object) path: { room: string }, @Query(JoinQuery) query: JoinQuery, @Conn() ws: WebSocketConnection) {
+      ws.sendJson({ room: path.room, name: query.name, version: query.version });
+    }
+  }
+
+  it('validates an explicit DTO before the upgrade', async () => {
+    await using server = await TestServer.start(new Router().controller(new RoomController()));
+    const ws = await server.ws('/ctl/rooms/lobby', { query: { name: 'ada', version: '3' } });
+    await ws.expectJson({ room: 'lobby', name: 'ada', version: 3 });
+    await server.ws('/ctl/rooms/lobby', { query: { name: 'ada', version: 'zero' } }).expectRejected(400, { error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  it('refuses a DTO parameter whose class cannot be known, naming class, method and index', () => {
+    @Controller()
+    class Untyped {
+      @Get('/x')
+      list(@Query() _query: JoinQuery) {
+        return [];
+      }
+    }
+    expect(() => new Router().controller(new Untyped())).toThrow(/Untyped\.list\(\): parameter 0 \(@Query\(\)\) has no known type/);
   });
 });
