@@ -106,7 +106,7 @@ export function mapLocations(text, block, scratchDir) {
   const variants = [file, file.split(sep).join('/'), `file://${file.split(sep).join('/')}`];
   let mapped = text;
   for (const variant of variants.sort((a, b) => b.length - a.length)) {
-    const pattern = new RegExp(`${escape(variant)}:(\\d+)(?::(\\d+))?`, 'g');
+    const pattern = new RegExp(`${escapeRegExp(variant)}:(\\d+)(?::(\\d+))?`, 'g');
     mapped = mapped.replace(pattern, (_, row, col) =>
       `${block.page}:${block.line + Number(row)}${col ? `:${Number(col) + block.indent}` : ''}`,
     );
@@ -121,6 +121,6 @@ function blockEnv() {
   return env;
 }
 
-function escape(text) {
+function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

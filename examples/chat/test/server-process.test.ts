@@ -23,6 +23,7 @@ function startServer(env: Record<string, string>): Promise<Running> {
   return new Promise((resolve, reject) => {
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       // Colours, should the environment force them (FORCE_COLOR), are not part of the text.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI colour codes start with ESC.
       output += chunk.replace(/\x1b\[[0-9;]*m/g, '');
       const port = /chat on http:\/\/localhost:(\d+)\//.exec(output)?.[1];
       if (port) resolve({ child, port: Number(port), output: () => output });

@@ -117,7 +117,6 @@ export class App {
   readonly #hub: ConnectionHub;
   readonly #ipLimits = new IpLimits();
   readonly #ipLimitsByRoute = new Map<string, RouteIpLimits>();
-  #uws: TemplatedApp | undefined;
   #listenSocket: us_listen_socket | undefined;
   #port: number | undefined;
   #tls: ResolvedTls | undefined;
@@ -276,7 +275,6 @@ export class App {
       }),
     );
     app.any('/*', http.handle);
-    this.#uws = app;
     return app;
   }
 }

@@ -204,7 +204,7 @@ export class InMemorySocket implements WebSocket<SocketUserData> {
   #receive(data: Uint8Array, isBinary: boolean): void {
     if (this.#closed) return;
     // uWS hands the callback a buffer it detaches afterwards; a fresh copy plays the same role.
-    this.#behavior.message?.(this, toArrayBuffer(data), isBinary);
+    void this.#behavior.message?.(this, toArrayBuffer(data), isBinary);
   }
 
   #finish(serverCode: number, serverReason: string, peerCode: number, peerReason: string): void {

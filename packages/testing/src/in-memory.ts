@@ -171,7 +171,7 @@ export function testHandler(a: unknown, b?: unknown, c?: unknown): HandlerRun {
     };
     const socket = new InMemorySocket(userData, behavior, inbox, new InMemoryTopics());
     const testSocket = new TestWebSocket({ transport: socket.transport, inbox, target, protocol: result.ctx.protocol, timeoutMs });
-    behavior.open?.(socket);
+    void behavior.open?.(socket);
     return { kind: 'open', socket: testSocket };
   }, (error: unknown): UpgradeOutcome => ({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) }));
   return new HandlerRun(outcome, target, state, timeoutMs);

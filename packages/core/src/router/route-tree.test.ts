@@ -145,8 +145,11 @@ function randomPattern(random: () => number): string {
   const length = random() % 4;
   let pattern = '';
   for (let i = 0; i < length; i++) pattern += `/${pickOne(random, ['a', 'b', `{p${i}}`, `:p${i}`, 'b%20c'])}`;
-  if (random() % 4 === 0) pattern += pickOne(random, ['/{*rest}', '/*']);
-  else if (random() % 4 === 0) pattern += '/';
+  // Two draws on purpose: a quarter of patterns end in a wildcard, a quarter of the rest in '/'.
+  const wildcard = random() % 4 === 0;
+  const trailingSlash = random() % 4 === 0;
+  if (wildcard) pattern += pickOne(random, ['/{*rest}', '/*']);
+  else if (trailingSlash) pattern += '/';
   return pattern === '' ? '/' : pattern;
 }
 
