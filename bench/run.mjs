@@ -13,7 +13,7 @@ import { latencyGroup } from './lib/latency.mjs';
 import { memoryGroup } from './lib/memory.mjs';
 import { BENCH_DIR, buildLoadgen, killAll, setQuietBudget } from './lib/proc.mjs';
 import { machine, render, targets } from './lib/report.mjs';
-import { attempt, log, na } from './lib/servers.mjs';
+import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
 const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'upgrade', 'broadcast', 'http'];
@@ -82,6 +82,7 @@ async function main() {
   const config = structuredClone(opts.smoke ? SMOKE : FULL);
   if (opts.rounds) config.echo.rounds = opts.rounds;
   setQuietBudget(opts.smoke ? 5_000 : 60_000);
+  setRetryBudget(opts.smoke ? 0 : 12);
   const started = new Date();
   const info = machine();
   const built = await attempt(() => buildLoadgen());

@@ -1,6 +1,6 @@
 // Group "broadcast": one publisher, many subscribers on one topic; deliveries per second.
 import { runLoadgen } from './proc.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, log, na, noise, withServer } from './servers.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, log, na, noise, quietly, withServer } from './servers.mjs';
 
 const PAYLOAD = 32;
 
@@ -14,7 +14,9 @@ export async function broadcastGroup(cfg, ids) {
         '-k', cfg.inflight, '-s', PAYLOAD, '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
       ].map(String);
     const timeoutMs = (cfg.warmup + cfg.duration + 90) * 1000;
-    results[id] = await attempt(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs })));
+    results[id] = await attempt(() =>
+      quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))),
+    );
     const v = results[id].value;
     log(`broadcast: ${def.label}:`, v ? `${fmtInt(v.deliveries_per_sec)} deliveries/s` : na(results[id].error));
   }

@@ -1,7 +1,7 @@
 // Groups "echo" (pipelined echo of every server) and "loadgen" (the load generator's own ceiling).
 import { runLoadgen } from './proc.mjs';
 import { selftestRows } from './selftest.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, log, na, noise, targetArgs, withServer } from './servers.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, log, na, noise, quietly, targetArgs, withServer } from './servers.mjs';
 
 const CONNS = 100;
 const INFLIGHT = 16;
@@ -28,7 +28,9 @@ export async function echoGroup(cfg, ids) {
       if (s.error && s.runs.length === 0) continue;
       const def = SERVERS[id];
       const r = await attempt(() =>
-        withServer(def, (server) => runLoadgen(echoArgs(def, server, cfg), { timeoutMs: timeoutFor(cfg) })),
+        quietly(() =>
+          withServer(def, (server) => runLoadgen(echoArgs(def, server, cfg), { timeoutMs: timeoutFor(cfg) })),
+        ),
       );
       if (r.value) s.runs.push(r.value);
       else s.error = r.error;

@@ -1,7 +1,7 @@
 // Group "http": hello-world requests per second, measured with wrk.
 import { spawn, spawnSync } from 'node:child_process';
 import { Unavailable, cpuSeconds, machineBusySeconds, pinning } from './proc.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, withServer } from './servers.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, quietly, withServer } from './servers.mjs';
 
 const has = (cmd) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status === 0;
 
@@ -68,7 +68,7 @@ export async function httpGroup(cfg, ids) {
     results[id] = tool.error
       ? tool
       : await attempt(() =>
-          withServer(def, async (server) => {
+          quietly(() => withServer(def, async (server) => {
             const url = `http://127.0.0.1:${server.port}/`;
             if (cfg.warmup > 0) await wrk(url, cfg.warmup, cfg.conns);
             const cpu0 = cpuSeconds(server.pid);
@@ -80,7 +80,7 @@ export async function httpGroup(cfg, ids) {
             r.machine_busy = (machineBusySeconds() - busy0) / secs;
             r.loadgen_cpu = r.cpu / secs;
             return r;
-          }),
+          })),
         );
     const v = results[id].value;
     log(`http: ${def.label}:`, v ? `${fmtInt(v.rps)} req/s` : na(results[id].error));

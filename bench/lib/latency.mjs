@@ -1,6 +1,6 @@
 // Group "latency": round-trip time at a fixed message rate, measured from when each message was due.
 import { runLoadgen } from './proc.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, targetArgs, withServer } from './servers.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, quietly, targetArgs, withServer } from './servers.mjs';
 
 const CONNS = 100;
 const PAYLOAD = 32;
@@ -15,7 +15,9 @@ export async function latencyGroup(cfg, ids) {
         '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
       ].map(String);
     const timeoutMs = (cfg.warmup + cfg.duration + 45) * 1000;
-    results[id] = await attempt(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs })));
+    results[id] = await attempt(() =>
+      quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))),
+    );
     const v = results[id].value;
     log(`latency: ${def.label}:`, v ? `p50 ${fmtUs(v.p50_us)} p99 ${fmtUs(v.p99_us)}` : na(results[id].error));
   }

@@ -30,7 +30,7 @@ export async function memoryGroup(cfg, ids) {
     const v = results[id].value;
     log(`memory: ${SERVERS[id].label}:`, v ? kb((v.after - v.before) / v.connected) : na(results[id].error));
   }
-  const perConn = (v) => (v && v.connected ? (v.after - v.before) / v.connected : NaN);
+  const perConn = (v) => (v?.connected ? (v.after - v.before) / v.connected : NaN);
   const raw = perConn(results.raw?.value);
   const data = {};
   const rows = ids.map((id) => {

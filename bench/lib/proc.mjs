@@ -155,14 +155,14 @@ export function holdConnections(args, { timeoutMs }) {
   child.stderr.on('data', (d) => (err = (err + d).slice(-4096)));
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  exited.then(() => clearTimeout(timer));
+  void exited.then(() => clearTimeout(timer));
   const held = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
       const holding = jsonLines(out).find((j) => j.event === 'holding');
       if (holding) resolve(holding);
     });
-    exited.then((code) => reject(new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
+    void exited.then((code) => reject(new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
   });
   const release = async () => {
     child.stdin.end('\n');

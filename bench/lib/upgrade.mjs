@@ -1,6 +1,6 @@
 // Group "upgrade": WebSocket handshakes per second (open TCP, GET + 101, close, repeat).
 import { runLoadgen } from './proc.mjs';
-import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, withServer } from './servers.mjs';
+import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, quietly, withServer } from './servers.mjs';
 
 const HEADERS = ['X-Client-Version: 1.2.3', 'Cookie: session=s3cr3t; theme=dark'];
 const SEVEN = SERVERS['kindling-7'].path;
@@ -18,7 +18,9 @@ export async function upgradeGroup(cfg, ids) {
         '--concurrency', cfg.concurrency, '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
       ].map(String);
     const timeoutMs = (cfg.warmup + cfg.duration + 45) * 1000;
-    results[id] = await attempt(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs })));
+    results[id] = await attempt(() =>
+      quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))),
+    );
     const v = results[id].value;
     log(`upgrade: ${def.label}:`, v ? `${fmtInt(v.upgrades_per_sec)}/s` : na(results[id].error));
   }
