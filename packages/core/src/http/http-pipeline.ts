@@ -6,10 +6,10 @@ import { runMiddleware } from '../middleware.js';
 import { BodyReader, RequestAborted } from '../request/body.js';
 import { RequestContext, type SharedContext } from '../request/request-context.js';
 import { resolveRequestId } from '../request/request-id.js';
-import { readRequestParts, type RequestParts } from '../request/request-parts.js';
+import { LazyRequestParts, type RequestParts } from '../request/request-parts.js';
 import { errorToResponse } from '../response/error-response.js';
-import { Response, toResponse, type HandlerResult } from '../response/response.js';
-import { writeResponse } from '../response/write-response.js';
+import { Response, TEXT_TYPE, toResponse, type HandlerResult } from '../response/response.js';
+import { writeResponse, writeText, type WriteOptions } from '../response/write-response.js';
 import type { CompiledHttpRoute, CompiledRoutes } from '../router/compiled-routes.js';
 import type { Lifecycle } from '../server/lifecycle.js';
 import { checkHandshake } from '../upgrade/handshake.js';
@@ -38,18 +38,20 @@ export class HttpPipeline {
     this.#lifecycle = lifecycle;
   }
 
-  /** The uWS `any('/*')` callback. */
+  /**
+   * The uWS `any('/*')` callback. A request answered before it returns (a synchronous handler)
+   * allocates no closure and registers no abort handler: nothing can outlive the callback.
+   */
   readonly handle = (res: HttpResponse, req: HttpRequest): void => {
-    const started = performance.now();
-    const parts = readRequestParts(req, res);
-    const exchange = new Exchange(res, parts, started, this.#log, this.#lifecycle);
-    res.onAborted(() => exchange.abort());
+    const parts = new LazyRequestParts(req, res);
+    const exchange = new Exchange(res, parts, this.#log, this.#lifecycle);
     this.#lifecycle.requestStarted();
     try {
       this.#route(exchange, parts);
     } catch (err) {
       exchange.finish(errorToResponse(err, this.#log), '');
     }
+    if (!exchange.done) exchange.goAsync();
   };
 
   #route(exchange: Exchange, parts: RequestParts): void {
@@ -62,10 +64,16 @@ export class HttpPipeline {
     const route = match.value;
     const body = this.#startBody(exchange, parts);
     if (body === 'rejected') return;
+    exchange.route = route.pattern;
+    if (route.middleware.length === 0 && route.extractors.length === 0) {
+      // Nothing can see a RequestContext: do not build one.
+      const result = route.handler() as HandlerResult | Promise<HandlerResult>;
+      if (isPromise(result)) return exchange.settle(result, route.pattern);
+      return exchange.finish(result, route.pattern);
+    }
     const ctx = exchange.context(route.shared, body);
     ctx.params = match.params;
     ctx.route = route.pattern;
-    exchange.route = route.pattern;
     if (route.middleware.length > 0) {
       return exchange.settle(runMiddleware(route.middleware, ctx, async () => toResponse(await invoke(route, ctx))), route.pattern);
     }
@@ -133,22 +141,28 @@ function headerBytes(parts: RequestParts): number {
   return total;
 }
 
+function ignoreAbort(): void {}
+
 /** One request/response exchange: tracks abort and completion, writes exactly once, logs once. */
 class Exchange {
   aborted = false;
   done = false;
   route = '';
-  body: BodyReader | undefined;
+  body: BodyReader | undefined = undefined;
   readonly requestId: string;
-  #ctx: RequestContext | undefined;
+  /** `performance.now()` at the start, or -1 when `http.request` lines are not logged. */
+  readonly started: number;
+  #ctx: RequestContext | undefined = undefined;
+  #watching = false;
 
   constructor(
     readonly res: HttpResponse,
-    readonly parts: RequestParts,
-    readonly started: number,
+    readonly parts: LazyRequestParts,
     readonly log: Logger,
     readonly lifecycle: Lifecycle,
   ) {
+    // Debug (aborted requests) is below info: when info is off, neither line is written.
+    this.started = log.isLevelEnabled('info') || log.isLevelEnabled('debug') ? performance.now() : -1;
     this.requestId = resolveRequestId(parts.headers['x-request-id']);
   }
 
@@ -156,9 +170,20 @@ class Exchange {
     return (this.#ctx ??= new RequestContext(this.parts, shared, { isUpgrade: false, requestId: this.requestId, logger: this.log, ...(body ? { body } : {}) }));
   }
 
+  /**
+   * The uWS callback is about to return with the response still to come: register the abort
+   * handler (uWS requires one) and read what user code may still ask for from the response.
+   */
+  goAsync(): void {
+    if (this.#ctx !== undefined) this.parts.pin();
+    this.#watching = true;
+    this.res.onAborted(() => this.abort());
+  }
+
   abort(): void {
     if (this.aborted || this.done) return;
     this.aborted = true;
+    this.parts.release();
     this.body?.abort();
     this.#complete(0, 'aborted');
   }
@@ -178,13 +203,24 @@ class Exchange {
     if (this.done || this.aborted) return;
     this.done = true;
     this.route = route;
+    // A RequestContext may outlive the response (kept by a middleware or extractor).
+    if (this.#ctx !== undefined) this.parts.pin();
+    this.parts.release();
+    const options: WriteOptions = { head: this.parts.method === 'HEAD', close: close || this.lifecycle.draining };
+    // uWS v20.30 does not count `endWithoutBody(length)` as an answer and aborts the process
+    // when the callback returns without one or an abort handler.
+    if (options.head && !this.#watching) this.res.onAborted(ignoreAbort);
+    if (typeof result === 'string') {
+      writeText(this.res, result, TEXT_TYPE, this.requestId, options);
+      return this.#complete(200);
+    }
     let response: Response;
     try {
       response = toResponse(result);
     } catch (err) {
       response = errorToResponse(err, this.log);
     }
-    writeResponse(this.res, response, this.requestId, { head: this.parts.method === 'HEAD', close: close || this.lifecycle.draining });
+    writeResponse(this.res, response, this.requestId, options);
     this.#complete(response.status);
   }
 
@@ -196,6 +232,7 @@ class Exchange {
 
   #complete(status: number, outcome?: 'aborted'): void {
     this.lifecycle.requestFinished();
+    if (this.started < 0) return;
     const durationMs = Math.round((performance.now() - this.started) * 1000) / 1000;
     const fields = { event: 'http.request', method: this.parts.method, path: this.parts.path, route: this.route, status, durationMs, requestId: this.requestId };
     if (outcome === 'aborted') this.log.debug({ ...fields, aborted: true }, 'http.request');

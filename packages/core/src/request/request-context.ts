@@ -23,7 +23,6 @@ export class RequestContext {
   readonly path: string;
   readonly rawQuery: string;
   readonly headers: Readonly<Record<string, string>>;
-  readonly remoteAddress: string;
   /** True when this request asks for a WebSocket upgrade. */
   readonly isUpgrade: boolean;
   /** Decoded path parameters of the matched route. */
@@ -36,6 +35,7 @@ export class RequestContext {
   requestId: string;
   /** Per-request scratch space for middleware (e.g. the authenticated user). */
   readonly locals: Record<string, unknown> = {};
+  readonly #parts: RequestParts;
   readonly #shared: SharedContext;
   readonly #parentLog: Logger;
   #log: Logger | undefined;
@@ -48,12 +48,17 @@ export class RequestContext {
     this.path = parts.path;
     this.rawQuery = parts.rawQuery;
     this.headers = parts.headers;
-    this.remoteAddress = parts.remoteAddress;
+    this.#parts = parts;
     this.isUpgrade = init.isUpgrade;
     this.requestId = init.requestId;
     this.#parentLog = init.logger;
     this.#shared = shared;
     this.#body = init.body ?? EMPTY_BODY;
+  }
+
+  /** The peer's IP address (IPv4 in dotted form; IPv6 as uWS reports it). */
+  get remoteAddress(): string {
+    return this.#parts.remoteAddress;
   }
 
   /** A logger bound to this request's id and route (created on first use). */

@@ -21,18 +21,82 @@ const decoder = new TextDecoder();
 
 /** Copies the parts of a request out of uWS. Must run synchronously in the uWS callback. */
 export function readRequestParts(req: HttpRequest, res: HttpResponse): RequestParts {
-  const headers: Record<string, string> = {};
-  req.forEach((name, value) => {
-    const existing = headers[name];
-    headers[name] = existing === undefined ? value : `${existing}${name === 'cookie' ? '; ' : ', '}${value}`;
-  });
   return {
-    method: req.getCaseSensitiveMethod().toUpperCase(),
+    method: readMethod(req),
     path: req.getUrl(),
     rawQuery: req.getQuery() ?? '',
-    headers,
-    remoteAddress: normalizeAddress(decoder.decode(res.getRemoteAddressAsText())),
+    headers: readHeaders(req),
+    remoteAddress: readRemoteAddress(res),
   };
+}
+
+/**
+ * The parts of a plain HTTP request, with the peer's address read from uWS only when asked for.
+ * Reading it makes uWS allocate an `ArrayBuffer`, the dearest step of copying a request, and
+ * most handlers never look. The response stays readable until it is ended or aborted, so the
+ * pipeline calls {@link pin} before either can happen while user code could still ask: before
+ * going async and before answering, whenever a `RequestContext` was handed out.
+ */
+export class LazyRequestParts implements RequestParts {
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: Readonly<Record<string, string>>;
+  #res: HttpResponse | undefined;
+  #remoteAddress: string | undefined;
+
+  /** Copies method, path, query and headers. Must run synchronously in the uWS callback. */
+  constructor(req: HttpRequest, res: HttpResponse) {
+    this.method = readMethod(req);
+    this.path = req.getUrl();
+    this.rawQuery = req.getQuery() ?? '';
+    this.headers = readHeaders(req);
+    this.#res = res;
+  }
+
+  get remoteAddress(): string {
+    if (this.#remoteAddress !== undefined) return this.#remoteAddress;
+    const res = this.#res;
+    // Only reachable after `release()` without `pin()`, i.e. when no user code held the request.
+    if (res === undefined) return '';
+    return (this.#remoteAddress = readRemoteAddress(res));
+  }
+
+  /** Reads the address now, while the response is still valid. */
+  pin(): void {
+    if (this.#remoteAddress === undefined && this.#res !== undefined) this.#remoteAddress = readRemoteAddress(this.#res);
+  }
+
+  /** The response was ended or aborted: never touch it again. */
+  release(): void {
+    this.#res = undefined;
+  }
+}
+
+function readMethod(req: HttpRequest): string {
+  return req.getCaseSensitiveMethod().toUpperCase();
+}
+
+// The object `collectHeader` fills. uWS calls the callback synchronously inside `forEach`, so
+// one module-level callback serves every request without a closure each.
+const NONE: Record<string, string> = {};
+let collecting = NONE;
+
+function collectHeader(name: string, value: string): void {
+  const existing = collecting[name];
+  collecting[name] = existing === undefined ? value : `${existing}${name === 'cookie' ? '; ' : ', '}${value}`;
+}
+
+function readHeaders(req: HttpRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  collecting = headers;
+  req.forEach(collectHeader);
+  collecting = NONE;
+  return headers;
+}
+
+function readRemoteAddress(res: HttpResponse): string {
+  return normalizeAddress(decoder.decode(res.getRemoteAddressAsText()));
 }
 
 const MAPPED_V4 = /^(?:0{1,4}:){5}ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i;

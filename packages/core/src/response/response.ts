@@ -1,5 +1,10 @@
 import { serializeCookie, type CookieOptions } from '../request/cookies.js';
 
+/** The `content-type` of `Response.text` and of a handler's plain string. */
+export const TEXT_TYPE = 'text/plain; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const HTML_TYPE = 'text/html; charset=utf-8';
+
 /** The body a {@link Response} carries: text, bytes, or nothing. */
 export type ResponseBody = string | Uint8Array | undefined;
 
@@ -19,11 +24,11 @@ export class Response {
   readonly cookies: string[] = [];
   body: ResponseBody;
 
-  constructor(body: ResponseBody = undefined, status = 200, headers: Record<string, string> = {}) {
+  constructor(body: ResponseBody = undefined, status = 200, headers?: Record<string, string>) {
     this.body = body;
     this.status = status;
     this.headers = {};
-    for (const [name, value] of Object.entries(headers)) this.headers[name.toLowerCase()] = value;
+    if (headers !== undefined) for (const name in headers) this.headers[name.toLowerCase()] = headers[name] as string;
   }
 
   /** Sets a header (name is lower-cased). Returns this response. */
@@ -51,22 +56,22 @@ export class Response {
 
   /** A JSON response (`application/json; charset=utf-8`). */
   static json(value: unknown, status = 200): Response {
-    return new Response(JSON.stringify(value), status, { 'content-type': 'application/json; charset=utf-8' });
+    return withType(new Response(JSON.stringify(value), status), JSON_TYPE);
   }
 
   /** A text response (`text/plain; charset=utf-8`). */
   static text(text: string, status = 200): Response {
-    return new Response(text, status, { 'content-type': 'text/plain; charset=utf-8' });
+    return withType(new Response(text, status), TEXT_TYPE);
   }
 
   /** An HTML response (`text/html; charset=utf-8`). */
   static html(html: string, status = 200): Response {
-    return new Response(html, status, { 'content-type': 'text/html; charset=utf-8' });
+    return withType(new Response(html, status), HTML_TYPE);
   }
 
   /** A binary response (`application/octet-stream` unless another type is given). */
   static bytes(data: Uint8Array, status = 200, contentType = 'application/octet-stream'): Response {
-    return new Response(data, status, { 'content-type': contentType });
+    return withType(new Response(data, status), contentType);
   }
 
   /** 201 Created with a JSON body and, when given, a `Location` header. */
@@ -109,6 +114,11 @@ export class Response {
   static notFound(message = 'Not found'): Response {
     return Response.error(404, 'NOT_FOUND', message);
   }
+}
+
+function withType(response: Response, contentType: string): Response {
+  response.headers['content-type'] = contentType;
+  return response;
 }
 
 /** What an HTTP handler may return (or resolve to). */
