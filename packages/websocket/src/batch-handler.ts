@@ -3,7 +3,7 @@ import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connectio
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
-import type { Message } from './message.js';
+import { decodeNow, type Message } from './message.js';
 import { sendReply } from './reply.js';
 
 /** Options for {@link batchHandler}. See docs/batching.md. */
@@ -110,6 +110,8 @@ class BatchDispatcher implements MessageConsumer {
     const buffer = this.#buffer;
     if (buffer.length >= this.#maxBuffered) return false;
     if (buffer.length % this.#size === 0) this.#starts.push(performance.now());
+    // Handed over after the engine's callback returned: decode while the frame is still there.
+    decodeNow(msg);
     buffer.push(msg);
     if (this.#flushing) return true;
     if (buffer.length >= this.#size) this.#pump(false);

@@ -9,8 +9,8 @@ import {
 } from './connection-internals.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { ERROR_CODES } from './errors/error-codes.js';
-import { dispatchFrame, frameOfDispatched, handOver } from './consumer-dispatch.js';
-import { messageFromFrame } from './message.js';
+import { dispatchFrame, handOver } from './consumer-dispatch.js';
+import { liveFrameOf, messageFromFrame } from './message.js';
 import { MessageReceiver } from './message-receiver.js';
 import { MessageRateLimiter } from './rate-limit.js';
 import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
@@ -20,6 +20,29 @@ const CLOSING = 1;
 const CLOSED = 2;
 const RESOLVED: Promise<void> = Promise.resolve();
 const decoder = new TextDecoder();
+
+// #flags bits.
+const KEPT_OPEN = 1;
+const END_CALLED = 2;
+const CONSUMER_PENDING = 4;
+// Other writers may fill the send buffer (topics, compression): always ask uWS before a send.
+const EXACT_BACKPRESSURE = 8;
+
+// Upper bound of what one frame adds to the send buffer beyond its payload (header and mask
+// room), and of a control frame (ping, or the pong uWS sends for a peer's ping).
+const FRAME_OVERHEAD = 14;
+const CONTROL_FRAME = 127 + FRAME_OVERHEAD;
+
+/** Close and drain bookkeeping, allocated once a close starts or someone waits for one. */
+class ClosingState {
+  code: number = CloseCode.NORMAL;
+  reason = '';
+  timer: NodeJS.Timeout | undefined = undefined;
+  closed: Promise<CloseInfo> | undefined = undefined;
+  resolveClosed: ((info: CloseInfo) => void) | undefined = undefined;
+  drained: Promise<void> | undefined = undefined;
+  resolveDrained: (() => void) | undefined = undefined;
+}
 
 /**
  * V8 keeps a string built by concatenation (`randomUUID()` is) as a chain of its pieces, several
@@ -63,33 +86,29 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
 
   #ws: WebSocket<unknown> | undefined;
   #state = OPEN;
+  #flags = 0;
   readonly #hooks: ConnectionHooks;
   readonly #parentLog: Logger;
-  #log: Logger | undefined;
+  #log: Logger | undefined = undefined;
   #messagesIn = 0;
   #messagesOut = 0;
   #droppedIn = 0;
   #rateLimited = 0;
   #activity = 0;
-  #keptOpen = false;
-  #endCalled = false;
-  #closeCode: number = CloseCode.NORMAL;
-  #closeReason = '';
-  #closeTimer: NodeJS.Timeout | undefined;
-  #closeInfo: CloseInfo | undefined;
-  #closed: Promise<CloseInfo> | undefined;
-  #resolveClosed: ((info: CloseInfo) => void) | undefined;
-  #drained: Promise<void> | undefined;
-  #resolveDrained: (() => void) | undefined;
+  // Bytes that may still be sent without asking uWS for the buffered amount: what was free at
+  // the last check, less everything written to the socket since. Only this connection writes
+  // to its socket unless it subscribed to a topic or compresses (then EXACT_BACKPRESSURE).
+  #headroom = 0;
+  #closeInfo: CloseInfo | undefined = undefined;
+  #closing: ClosingState | undefined = undefined;
   readonly #limiter: MessageRateLimiter | undefined;
-  #consumer: MessageConsumer | undefined;
-  #consumerPending = false;
+  #consumer: MessageConsumer | undefined = undefined;
   [kHandler]: Promise<void> | undefined = undefined;
   [kHeartbeat]: unknown = undefined;
 
   /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
   constructor(ws: WebSocket<unknown>, init: ConnectionInit, hooks: ConnectionHooks = {}) {
-    super(init.options.maxQueuedMessages);
+    super();
     this.#ws = ws;
     this.remoteAddress = init.remoteAddress;
     this.protocol = init.protocol;
@@ -100,6 +119,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.#parentLog = init.logger;
     this.#hooks = hooks;
     this.#limiter = init.options.rateLimit === false ? undefined : new MessageRateLimiter(init.options.rateLimit);
+    if (hooks.compress === true) this.#flags = EXACT_BACKPRESSURE;
+  }
+
+  protected get inboxCapacity(): number {
+    return this.options.maxQueuedMessages;
   }
 
   /** A pino child logger with `connId`, `route` and `requestId` (created on first use). */
@@ -119,9 +143,10 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
 
   /** Resolves with the {@link CloseInfo} once the connection has closed, however that happened. */
   get closed(): Promise<CloseInfo> {
-    if (this.#closed !== undefined) return this.#closed;
-    if (this.#closeInfo !== undefined) return (this.#closed = Promise.resolve(this.#closeInfo));
-    return (this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve)));
+    const closing = this.#closingState();
+    if (closing.closed !== undefined) return closing.closed;
+    if (this.#closeInfo !== undefined) return (closing.closed = Promise.resolve(this.#closeInfo));
+    return (closing.closed = new Promise((resolve) => (closing.resolveClosed = resolve)));
   }
 
   /** Messages received from the peer. */
@@ -155,10 +180,10 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   /** Sends text as a text frame and bytes as a binary frame; a {@link Message} keeps its kind. */
   send(data: SendData): SendResult {
     if (typeof data === 'string') return this.#send(data, false);
-    // Echoing the text message being handled: its frame is still valid, send those bytes
-    // rather than encoding the decoded text again.
-    const dispatched = frameOfDispatched(data);
-    if (dispatched !== undefined) return this.#send(dispatched, false);
+    // Forwarding the text message being handled: its frame is still valid, send those bytes
+    // rather than decoding and encoding the text.
+    const live = liveFrameOf(data);
+    if (live !== undefined) return this.#send(live, false);
     if (data instanceof Uint8Array || data instanceof ArrayBuffer) return this.#send(data, true);
     const frame = toFrame(data);
     return this.#send(frame.payload, frame.isBinary);
@@ -190,6 +215,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     if (data !== undefined && payloadBytes(data) > 125) throw new TypeError('ping(data): a control frame carries at most 125 bytes');
     const ws = this.#ws;
     if (ws === undefined || this.#state !== OPEN) return 'closed';
+    this.#headroom -= CONTROL_FRAME;
     return sendResultOf(data === undefined ? ws.ping() : ws.ping(data));
   }
 
@@ -213,12 +239,17 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   drain(): Promise<void> {
     const ws = this.#ws;
     if (ws === undefined || ws.getBufferedAmount() === 0) return RESOLVED;
-    return (this.#drained ??= new Promise((resolve) => (this.#resolveDrained = resolve)));
+    const closing = this.#closingState();
+    return (closing.drained ??= new Promise((resolve) => (closing.resolveDrained = resolve)));
   }
 
   /** Subscribes to a topic. Returns false once closing. */
   subscribe(topic: string): boolean {
-    return this.#state === OPEN && this.#ws !== undefined ? this.#ws.subscribe(topic) : false;
+    if (this.#state !== OPEN || this.#ws === undefined) return false;
+    // Publishers elsewhere now write to this socket too: ask uWS before every send from now on.
+    this.#flags |= EXACT_BACKPRESSURE;
+    this.#headroom = 0;
+    return this.#ws.subscribe(topic);
   }
 
   /** Unsubscribes from a topic; false if it was not subscribed (or the connection closed). */
@@ -241,8 +272,8 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
    * Returns uWS's answer: false when nobody else received it.
    */
   publish(topic: string, data: SendData): boolean {
-    const dispatched = frameOfDispatched(data);
-    const frame = dispatched !== undefined ? { payload: dispatched, isBinary: false } : toFrame(data);
+    const live = liveFrameOf(data);
+    const frame = live !== undefined ? { payload: live, isBinary: false } : toFrame(data);
     if (this.#ws !== undefined) return this.#ws.publish(topic, frame.payload, frame.isBinary, this.#hooks.compress);
     return this.#hooks.publish?.(topic, frame.payload, frame.isBinary) ?? false;
   }
@@ -268,7 +299,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     const ws = this.#ws;
     if (ws === undefined) return;
     this.#state = CLOSING;
-    this.#endCalled = true;
+    this.#flags |= END_CALLED;
     try {
       // uWS runs the close callback (and so #settle) synchronously inside close().
       ws.close();
@@ -280,11 +311,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
 
   /** Keeps the connection open after the handler returns (the handler runner closes it otherwise). */
   keepOpen(): void {
-    this.#keptOpen = true;
+    this.#flags |= KEPT_OPEN;
   }
 
   get [kKeptOpen](): boolean {
-    return this.#keptOpen;
+    return (this.#flags & KEPT_OPEN) !== 0;
   }
 
   get [kActivityCount](): number {
@@ -314,23 +345,24 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
       if (!dispatchFrame(consumer, frame, isBinary)) this.#refused(consumer);
       return;
     }
-    if (this.inbox.push(messageFromFrame(frame, isBinary))) return;
+    const inbox = this.inbox;
+    if (inbox.push(messageFromFrame(frame, isBinary))) return;
     this.#droppedIn++;
     if (this.#state !== OPEN) return;
-    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: this.inbox.capacity });
+    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: inbox.capacity });
     this[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.options.closeTimeoutMs);
   }
 
   [kAttachConsumer](consumer: MessageConsumer): void {
-    if (this.#consumer !== undefined || this.#consumerPending) throw new Error(`Connection ${this.id} already has a message handler`);
-    if (this.inbox.size === 0) {
+    if (this.#consumer !== undefined || (this.#flags & CONSUMER_PENDING) !== 0) throw new Error(`Connection ${this.id} already has a message handler`);
+    if (this.queuedMessages === 0) {
       this.#consumer = consumer;
       if (this.#state === CLOSED) consumer.closed();
       return;
     }
-    this.#consumerPending = true;
+    this.#flags |= CONSUMER_PENDING;
     void handOver(this.inbox, consumer, () => this.#refused(consumer)).then(() => {
-      this.#consumerPending = false;
+      this.#flags &= ~CONSUMER_PENDING;
       this.#consumer = consumer;
       if (this.#state === CLOSED) consumer.closed();
     });
@@ -364,13 +396,15 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
 
   [kActivity](): void {
     this.#activity++;
+    // A ping from the peer makes uWS queue a pong.
+    this.#headroom -= CONTROL_FRAME;
   }
 
   [kDrain](): void {
     const ws = this.#ws;
     if (ws === undefined || ws.getBufferedAmount() !== 0) return;
     this.#resolveDrain();
-    if (this.#state === CLOSING && !this.#endCalled) this.#end();
+    if (this.#state === CLOSING && (this.#flags & END_CALLED) === 0) this.#end();
   }
 
   [kClosed](code: number, message: ArrayBuffer): void {
@@ -383,10 +417,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     const ws = this.#ws;
     if (ws === undefined || this.#state !== OPEN) return;
     this.#state = CLOSING;
-    this.#closeCode = code;
-    this.#closeReason = reason;
+    const closing = this.#closingState();
+    closing.code = code;
+    closing.reason = reason;
     if (ws.getBufferedAmount() === 0) return this.#end();
-    if (timeoutMs !== undefined) this.#closeTimer = setTimeout(() => this.#closeTimedOut(), timeoutMs);
+    if (timeoutMs !== undefined) closing.timer = setTimeout(() => this.#closeTimedOut(), timeoutMs);
   }
 
   /** Sends a frame whose payload is already encoded (broadcast encodes once for everyone). */
@@ -399,16 +434,28 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     if (ws === undefined || this.#state !== OPEN) return 'closed';
     const limit = this.options.maxBackpressure;
     if (limit !== 0) {
-      const buffered = ws.getBufferedAmount();
-      if (buffered !== 0 && buffered + payloadBytes(payload) > limit) return this.#overLimit(buffered);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: a bound that needs no encoding pass.
+      const cost = (typeof payload === 'string' ? payload.length * 3 : payload.byteLength) + FRAME_OVERHEAD;
+      if (cost <= this.#headroom) {
+        // Even if nothing left the buffer since the last check, this frame stays in the limit.
+        this.#headroom -= cost;
+      } else {
+        const buffered = ws.getBufferedAmount();
+        if (buffered !== 0 && buffered + payloadBytes(payload) > limit) return this.#overLimit(buffered);
+        this.#headroom = (this.#flags & EXACT_BACKPRESSURE) === 0 ? limit - buffered - cost : 0;
+      }
     }
     const status = ws.send(payload, isBinary, this.#hooks.compress);
     if (status !== 2) this.#messagesOut++;
     return sendResultOf(status);
   }
 
+  #closingState(): ClosingState {
+    return (this.#closing ??= new ClosingState());
+  }
+
   #closeTimedOut(): void {
-    this[kLogEvent]('warn', { event: 'ws.close_timeout', bufferedAmount: this.bufferedAmount, code: this.#closeCode });
+    this[kLogEvent]('warn', { event: 'ws.close_timeout', bufferedAmount: this.bufferedAmount, code: this.#closingState().code });
     this.terminate();
   }
 
@@ -424,25 +471,27 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   #end(): void {
     const ws = this.#ws;
     if (ws === undefined) return;
-    this.#endCalled = true;
+    this.#flags |= END_CALLED;
+    const { code, reason } = this.#closingState();
     try {
       // uWS runs the close callback (and so #settle) synchronously inside end().
-      ws.end(this.#closeCode, this.#closeReason);
+      ws.end(code, reason);
     } catch {
       // The socket was already gone on the native side; settle below all the same.
     }
-    if (this.#ws !== undefined) this.#settle(this.#closeCode, this.#closeReason);
+    if (this.#ws !== undefined) this.#settle(code, reason);
   }
 
   #settle(code: number, reason: string): void {
     this.#ws = undefined;
     this.#state = CLOSED;
-    if (this.#closeTimer !== undefined) clearTimeout(this.#closeTimer);
-    const info: CloseInfo = { code, reason, wasClean: code !== CloseCode.ABNORMAL, initiatedBy: this.#endCalled ? 'server' : 'client' };
+    const closing = this.#closing;
+    if (closing?.timer !== undefined) clearTimeout(closing.timer);
+    const info: CloseInfo = { code, reason, wasClean: code !== CloseCode.ABNORMAL, initiatedBy: (this.#flags & END_CALLED) !== 0 ? 'server' : 'client' };
     this.#closeInfo = info;
-    this.inbox.close();
+    this.closeInbox();
     this.#resolveDrain();
-    this.#resolveClosed?.(info);
+    closing?.resolveClosed?.(info);
     this.#hooks.onClose?.(this, info);
     this.#consumer?.closed();
   }
@@ -453,9 +502,11 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
   }
 
   #resolveDrain(): void {
-    const resolve = this.#resolveDrained;
-    this.#drained = undefined;
-    this.#resolveDrained = undefined;
+    const closing = this.#closing;
+    if (closing === undefined) return;
+    const resolve = closing.resolveDrained;
+    closing.drained = undefined;
+    closing.resolveDrained = undefined;
     resolve?.();
   }
 }

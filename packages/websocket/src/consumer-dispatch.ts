@@ -1,36 +1,23 @@
 import type { MessageConsumer } from './connection-internals.js';
 import type { Inbox } from './inbox.js';
-import { messageFromFrame, type Message } from './message.js';
-
-// The text message a consumer is handling inside a uWS `message` callback, and its frame. uWS
-// keeps the frame's ArrayBuffer valid until the callback returns (it is detached after), so a
-// send of that message meanwhile (an echo, a forward) can reuse its bytes instead of encoding
-// the decoded text again. One process runs one callback at a time: module state suffices.
-let dispatching: Message | undefined;
-let dispatchingFrame: ArrayBuffer | undefined;
+import { liveMessage, releaseFrame, type Message } from './message.js';
 
 /**
  * Hands a frame from the uWS `message` callback to a consumer as a `Message`. Returns what
  * `consumer.push` returned (false: the consumer is full).
+ *
+ * A text message reads from the frame until `push` returns: uWS keeps the frame valid for the
+ * rest of its callback. A consumer that runs the handler at once (messageHandler) thus lets it
+ * forward the message without decoding it; one that keeps the message for later decodes it
+ * while it still can (`decodeNow`). Either way the message owns its bytes when this returns.
  */
 export function dispatchFrame(consumer: MessageConsumer, frame: ArrayBuffer, isBinary: boolean): boolean {
-  const msg = messageFromFrame(frame, isBinary);
-  if (isBinary) return consumer.push(msg);
-  const outerMessage = dispatching;
-  const outerFrame = dispatchingFrame;
-  dispatching = msg;
-  dispatchingFrame = frame;
+  const msg = liveMessage(frame, isBinary);
   try {
     return consumer.push(msg);
   } finally {
-    dispatching = outerMessage;
-    dispatchingFrame = outerFrame;
+    releaseFrame(msg);
   }
-}
-
-/** The still-valid frame of `data` when it is the text message being dispatched right now. */
-export function frameOfDispatched(data: unknown): ArrayBuffer | undefined {
-  return data === dispatching ? dispatchingFrame : undefined;
 }
 
 /**

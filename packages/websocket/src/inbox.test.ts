@@ -60,3 +60,51 @@ describe('Inbox', () => {
     assert.equal(await pending, null);
   });
 });
+
+describe('Inbox with several waiting readers', () => {
+  it('serves them in the order they asked, across next, nextResult and nextWithin', async () => {
+    const inbox = new Inbox<number>(4);
+    const a = inbox.next();
+    const b = inbox.nextWithin(1000);
+    const c = inbox.nextResult();
+    for (const n of [1, 2, 3]) assert.equal(inbox.push(n), true);
+    assert.equal(inbox.size, 0, 'all three went to readers');
+    assert.deepEqual([await a, await b, await c], [1, 2, { done: false, value: 3 }]);
+  });
+
+  it('a reader behind others that times out leaves the line; the rest keep their turn', async () => {
+    const inbox = new Inbox<string>(4);
+    const first = inbox.next();
+    const timed = inbox.nextWithin(5);
+    const third = inbox.next();
+    assert.equal(await timed, TIMEOUT);
+    inbox.push('a');
+    inbox.push('b');
+    assert.equal(await first, 'a');
+    assert.equal(await third, 'b');
+  });
+
+  it('the first reader timing out hands its turn to the next', async () => {
+    const inbox = new Inbox<string>(4);
+    const timed = inbox.nextWithin(5);
+    const second = inbox.nextResult();
+    assert.equal(await timed, TIMEOUT);
+    inbox.push('x');
+    assert.deepEqual(await second, { done: false, value: 'x' });
+  });
+
+  it('close() ends every waiting reader, each in its own form', async () => {
+    const inbox = new Inbox<string>(4);
+    const waiting = [inbox.next(), inbox.nextResult(), inbox.nextWithin(1000), inbox.next()];
+    inbox.close();
+    assert.deepEqual(await Promise.all(waiting), [null, { done: true, value: undefined }, null, null]);
+  });
+
+  it('each wait is a fresh promise', () => {
+    const inbox = new Inbox<string>(4);
+    const a = inbox.next();
+    const b = inbox.next();
+    assert.notEqual(a, b);
+    inbox.close();
+  });
+});

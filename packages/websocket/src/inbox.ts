@@ -10,6 +10,11 @@ const ITERATOR = 1;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+interface Waiting {
+  readonly resolve: Resolver;
+  readonly kind: number;
+}
+
 /**
  * A bounded FIFO of received messages with async readers, one per connection. Items are
  * handed straight to a waiting reader when there is one; otherwise they wait in a ring buffer
@@ -17,21 +22,28 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * After `close()` readers get what is still queued, then `null` (or `done`).
  */
 export class Inbox<T> {
+  // `new Promise(executor)` needs a function; one shared executor files the resolver with the
+  // inbox that is waiting right now (set just before), so a wait allocates only its promise.
+  static #waiting: Inbox<unknown> | undefined;
+  static #waitingKind = BARE;
+  static readonly #capture = (resolve: Resolver): void => {
+    const inbox = Inbox.#waiting as Inbox<unknown>;
+    Inbox.#waiting = undefined;
+    inbox.#enqueue(resolve, Inbox.#waitingKind);
+  };
+
   readonly capacity: number;
   // Allocated on first queued item: a reader that keeps up never needs the ring.
-  #slots: (T | undefined)[] = [];
+  #slots: (T | undefined)[] | undefined = undefined;
   #head = 0;
   #size = 0;
-  // Waiting readers as parallel arrays (resolver, kind), so a wait allocates only its promise.
-  #resolvers: Resolver[] = [];
-  #kinds: number[] = [];
+  // The first waiting reader (one at a time is the rule: `for await`, or `recv()` in a loop) and,
+  // rarely, the readers waiting behind it.
+  #waiter: Resolver | undefined = undefined;
+  #waiterKind = BARE;
+  #more: Waiting[] | undefined = undefined;
   // Only `nextWithin` readers have a timer.
-  #timers: Map<Resolver, NodeJS.Timeout> | undefined;
-  #waitKind = BARE;
-  readonly #capture = (resolve: Resolver): void => {
-    this.#resolvers.push(resolve);
-    this.#kinds.push(this.#waitKind);
-  };
+  #timers: Map<Resolver, NodeJS.Timeout> | undefined = undefined;
   #closed = false;
 
   constructor(capacity: number) {
@@ -51,16 +63,18 @@ export class Inbox<T> {
   /** Delivers an item. Returns false, keeping nothing, when the queue is full or closed. */
   push(item: T): boolean {
     if (this.#closed) return false;
-    if (this.#resolvers.length !== 0) {
-      const resolve = this.#resolvers.shift() as Resolver;
-      const kind = this.#kinds.shift();
-      if (this.#timers !== undefined) this.#clearTimer(resolve);
-      resolve(kind === ITERATOR ? { done: false, value: item } : item);
+    const waiter = this.#waiter;
+    if (waiter !== undefined) {
+      const kind = this.#waiterKind;
+      this.#nextWaiter();
+      if (this.#timers !== undefined) this.#clearTimer(waiter);
+      waiter(kind === ITERATOR ? { done: false, value: item } : item);
       return true;
     }
     if (this.#size >= this.capacity) return false;
-    if (this.#size === this.#slots.length) this.#grow();
-    this.#slots[(this.#head + this.#size) & (this.#slots.length - 1)] = item;
+    let slots = this.#slots;
+    if (slots === undefined || this.#size === slots.length) slots = this.#grow();
+    slots[(this.#head + this.#size) & (slots.length - 1)] = item;
     this.#size++;
     return true;
   }
@@ -69,32 +83,25 @@ export class Inbox<T> {
   next(): Promise<T | null> {
     if (this.#size > 0) return Promise.resolve(this.#shift());
     if (this.#closed) return Promise.resolve(null);
-    this.#waitKind = BARE;
-    return new Promise(this.#capture) as Promise<T | null>;
+    return this.#wait(BARE) as Promise<T | null>;
   }
 
   /** Like `next()` as an iterator result, for `for await`. */
   nextResult(): Promise<IteratorResult<T, undefined>> {
     if (this.#size > 0) return Promise.resolve({ done: false, value: this.#shift() });
     if (this.#closed) return Promise.resolve(DONE);
-    this.#waitKind = ITERATOR;
-    return new Promise(this.#capture) as Promise<IteratorResult<T, undefined>>;
+    return this.#wait(ITERATOR) as Promise<IteratorResult<T, undefined>>;
   }
 
   /** Like `next()`, but resolves with {@link TIMEOUT} when nothing arrives within `ms`. */
   nextWithin(ms: number): Promise<T | null | typeof TIMEOUT> {
     if (this.#size > 0) return Promise.resolve(this.#shift());
     if (this.#closed) return Promise.resolve(null);
-    this.#waitKind = BARE;
-    const promise = new Promise(this.#capture) as Promise<T | null | typeof TIMEOUT>;
-    const resolve = this.#resolvers[this.#resolvers.length - 1] as Resolver;
+    const promise = this.#wait(BARE) as Promise<T | null | typeof TIMEOUT>;
+    const resolve = this.#lastWaiter();
     const timer = setTimeout(() => {
       this.#timers?.delete(resolve);
-      const index = this.#resolvers.indexOf(resolve);
-      if (index === -1) return;
-      this.#resolvers.splice(index, 1);
-      this.#kinds.splice(index, 1);
-      resolve(TIMEOUT);
+      if (this.#removeWaiter(resolve)) resolve(TIMEOUT);
     }, ms);
     (this.#timers ??= new Map()).set(resolve, timer);
     return promise;
@@ -104,15 +111,52 @@ export class Inbox<T> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const resolvers = this.#resolvers;
-    const kinds = this.#kinds;
-    this.#resolvers = [];
-    this.#kinds = [];
-    for (let i = 0; i < resolvers.length; i++) {
-      const resolve = resolvers[i] as Resolver;
+    while (this.#waiter !== undefined) {
+      const resolve = this.#waiter;
+      const kind = this.#waiterKind;
+      this.#nextWaiter();
       if (this.#timers !== undefined) this.#clearTimer(resolve);
-      resolve(kinds[i] === ITERATOR ? DONE : null);
+      resolve(kind === ITERATOR ? DONE : null);
     }
+  }
+
+  #wait(kind: number): Promise<unknown> {
+    Inbox.#waiting = this as Inbox<unknown>;
+    Inbox.#waitingKind = kind;
+    return new Promise(Inbox.#capture);
+  }
+
+  #enqueue(resolve: Resolver, kind: number): void {
+    if (this.#waiter === undefined) {
+      this.#waiter = resolve;
+      this.#waiterKind = kind;
+    } else {
+      (this.#more ??= []).push({ resolve, kind });
+    }
+  }
+
+  /** Drops the first waiter; the next one in line (if any) takes its place. */
+  #nextWaiter(): void {
+    const more = this.#more;
+    const next = more === undefined || more.length === 0 ? undefined : more.shift();
+    this.#waiter = next?.resolve;
+    this.#waiterKind = next?.kind ?? BARE;
+  }
+
+  #lastWaiter(): Resolver {
+    const more = this.#more;
+    return more !== undefined && more.length > 0 ? (more[more.length - 1] as Waiting).resolve : (this.#waiter as Resolver);
+  }
+
+  #removeWaiter(resolve: Resolver): boolean {
+    if (this.#waiter === resolve) {
+      this.#nextWaiter();
+      return true;
+    }
+    const index = this.#more?.findIndex((w) => w.resolve === resolve) ?? -1;
+    if (index === -1) return false;
+    this.#more?.splice(index, 1);
+    return true;
   }
 
   #clearTimer(resolve: Resolver): void {
@@ -123,17 +167,20 @@ export class Inbox<T> {
   }
 
   #shift(): T {
-    const item = this.#slots[this.#head] as T;
-    this.#slots[this.#head] = undefined;
-    this.#head = (this.#head + 1) & (this.#slots.length - 1);
+    const slots = this.#slots as (T | undefined)[];
+    const item = slots[this.#head] as T;
+    slots[this.#head] = undefined;
+    this.#head = (this.#head + 1) & (slots.length - 1);
     this.#size--;
     return item;
   }
 
-  #grow(): void {
-    const next = new Array<T | undefined>(Math.max(INITIAL_SLOTS, this.#slots.length * 2));
-    for (let i = 0; i < this.#size; i++) next[i] = this.#slots[(this.#head + i) & (this.#slots.length - 1)];
+  #grow(): (T | undefined)[] {
+    const old = this.#slots;
+    const next = new Array<T | undefined>(old === undefined ? INITIAL_SLOTS : old.length * 2);
+    if (old !== undefined) for (let i = 0; i < this.#size; i++) next[i] = old[(this.#head + i) & (old.length - 1)];
     this.#slots = next;
     this.#head = 0;
+    return next;
   }
 }

@@ -4,7 +4,7 @@ import type { WebSocketConnection } from './connection.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
-import type { Message } from './message.js';
+import { decodeNow, type Message } from './message.js';
 import { errorEnvelope, messageId, sendReply } from './reply.js';
 
 /** Options for {@link messageHandler}. See docs/handlers.md. */
@@ -90,42 +90,51 @@ function resolveSettings(options: Partial<JsonMessageHandlerOptions<object>>): S
   };
 }
 
+// #flags bits.
+const PUMPING = 1;
+const CLOSED = 2;
+const FINISHED = 4;
+
 /**
  * Runs the handler for each message of one connection. A message that arrives while the
  * handler is idle is handled at once, inside the engine's callback: a synchronous handler
- * costs no promise and its sends go out corked. Messages arriving while it is busy wait in a
- * queue bounded by the connection's `maxQueuedMessages` (past it: close 1008 `QUEUE_OVERFLOW`).
+ * costs no promise, its sends go out corked, and a message it only forwards is never decoded.
+ * Messages arriving while it is busy wait in a queue bounded by the connection's
+ * `maxQueuedMessages` (past it: close 1008 `QUEUE_OVERFLOW`).
  */
 class MessageDispatcher implements MessageConsumer {
   readonly #conn: WebSocketConnection;
   readonly #fn: (...args: unknown[]) => unknown;
-  readonly #args: unknown[];
-  readonly #slot: number;
+  // The extracted values, the connection and a slot for the message; undefined when the route
+  // extracts nothing (then the handler is called as `fn(conn, msg)`).
+  readonly #args: unknown[] | undefined;
   readonly #settings: Settings;
   readonly #done: () => void;
-  #queue: (Message | undefined)[] | undefined;
+  #queue: (Message | undefined)[] | undefined = undefined;
   #head = 0;
   #running = 0;
   #errors = 0;
-  #pumping = false;
-  #closed = false;
-  #finished = false;
+  #flags = 0;
 
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
     this.#conn = conn;
     this.#fn = fn;
-    this.#args = withSlot(args);
-    this.#slot = args.length;
+    this.#args = args.length === 1 ? undefined : withSlot(args);
     this.#settings = settings;
     this.#done = done;
   }
 
   push(msg: Message): boolean {
-    if (this.#running < this.#settings.concurrency && this.#queued() === 0) {
-      this.#start(msg);
-      return true;
+    if (this.#queue === undefined || this.#queued() === 0) {
+      if (this.#running < this.#settings.concurrency) {
+        this.#start(msg);
+        return true;
+      }
+    } else if (this.#queued() >= this.#conn.options.maxQueuedMessages) {
+      return false;
     }
-    if (this.#queued() >= this.#conn.options.maxQueuedMessages) return false;
+    // Read after the engine's callback returned: decode while the frame is still there.
+    decodeNow(msg);
     (this.#queue ??= []).push(msg);
     return true;
   }
@@ -137,7 +146,7 @@ class MessageDispatcher implements MessageConsumer {
   }
 
   closed(): void {
-    this.#closed = true;
+    this.#flags |= CLOSED;
     this.#pump(false);
   }
 
@@ -182,11 +191,13 @@ class MessageDispatcher implements MessageConsumer {
 
   #call(value: unknown): unknown {
     const args = this.#args;
-    args[this.#slot] = value;
+    if (args === undefined) return this.#fn(this.#conn, value);
+    const slot = args.length - 1;
+    args[slot] = value;
     try {
       return this.#fn.apply(undefined, args);
     } finally {
-      args[this.#slot] = undefined;
+      args[slot] = undefined;
     }
   }
 
@@ -224,9 +235,10 @@ class MessageDispatcher implements MessageConsumer {
 
   /** Starts queued messages while there is room; an outer call already doing so keeps going. */
   #pump(async: boolean): void {
-    if (this.#pumping) return;
-    if (this.#queued() > 0 && this.#running < this.#settings.concurrency) {
-      this.#pumping = true;
+    const flags = this.#flags;
+    if ((flags & PUMPING) !== 0) return;
+    if (this.#queue !== undefined && this.#queued() > 0 && this.#running < this.#settings.concurrency) {
+      this.#flags |= PUMPING;
       const drain = (): void => {
         while (this.#running < this.#settings.concurrency && this.#queued() > 0) this.#start(this.#dequeue());
       };
@@ -235,11 +247,11 @@ class MessageDispatcher implements MessageConsumer {
         if (async) this.#conn[kCork](drain);
         else drain();
       } finally {
-        this.#pumping = false;
+        this.#flags &= ~PUMPING;
       }
     }
-    if (this.#closed && !this.#finished && this.#running === 0 && this.#queued() === 0) {
-      this.#finished = true;
+    if ((this.#flags & (CLOSED | FINISHED)) === CLOSED && this.#running === 0 && this.#queued() === 0) {
+      this.#flags |= FINISHED;
       this.#done();
     }
   }

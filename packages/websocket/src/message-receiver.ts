@@ -2,16 +2,38 @@ import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { Inbox, TIMEOUT } from './inbox.js';
 import type { Message } from './message.js';
 
+// Stands in for the inbox of a connection that closed before anything read from it.
+const CLOSED = new Inbox<Message>(0);
+CLOSED.close();
+
 /**
  * The receiving side of a connection: `recv()`, `recvTimeout()`, `recvJson()` and
  * `for await`, reading from a bounded {@link Inbox} that the connection fills as frames arrive.
+ * The inbox is created on first use: connections driven by `messageHandler` or `batchHandler`
+ * never need one.
  */
 export abstract class MessageReceiver implements AsyncIterable<Message> {
-  /** Received messages not read yet. */
-  protected readonly inbox: Inbox<Message>;
+  #inbox: Inbox<Message> | undefined = undefined;
 
-  protected constructor(maxQueuedMessages: number) {
-    this.inbox = new Inbox(maxQueuedMessages);
+  /** The most messages the inbox holds (`maxQueuedMessages`). */
+  protected abstract get inboxCapacity(): number;
+
+  /** Received messages not read yet (created on first use). */
+  protected get inbox(): Inbox<Message> {
+    let inbox = this.#inbox;
+    if (inbox === undefined) inbox = this.#inbox = new Inbox(this.inboxCapacity);
+    return inbox;
+  }
+
+  /** Messages waiting in the inbox (0 when it was never created). */
+  protected get queuedMessages(): number {
+    return this.#inbox === undefined ? 0 : this.#inbox.size;
+  }
+
+  /** No more messages will come: readers get what is queued, then `null` / `done`. */
+  protected closeInbox(): void {
+    if (this.#inbox === undefined) this.#inbox = CLOSED;
+    else this.#inbox.close();
   }
 
   /**
@@ -61,10 +83,23 @@ export abstract class MessageReceiver implements AsyncIterable<Message> {
 
   /** Iterates messages in order; ends when the connection closes (after the queued ones). */
   [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
-    const inbox = this.inbox;
-    return {
-      next: () => inbox.nextResult(),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
+    return new InboxIterator(this.inbox);
+  }
+}
+
+/** `for await` over an inbox: one small object per loop, no closures. */
+class InboxIterator implements AsyncIterator<Message, undefined> {
+  readonly #inbox: Inbox<Message>;
+
+  constructor(inbox: Inbox<Message>) {
+    this.#inbox = inbox;
+  }
+
+  next(): Promise<IteratorResult<Message, undefined>> {
+    return this.#inbox.nextResult();
+  }
+
+  return(): Promise<IteratorResult<Message, undefined>> {
+    return Promise.resolve({ done: true, value: undefined });
   }
 }

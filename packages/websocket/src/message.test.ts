@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inspect } from 'node:util';
 import { KindlingError } from './errors/kindling-error.js';
-import { binaryMessage, isMessage, messageFromFrame, textMessage } from './message.js';
+import { binaryMessage, decodeNow, isMessage, liveFrameOf, liveMessage, messageFromFrame, releaseFrame, textMessage } from './message.js';
 
 describe('Message', () => {
   it('builds text messages from frames and parses JSON', () => {
@@ -33,10 +34,69 @@ describe('Message', () => {
     assert.equal(isMessage('x'), false);
   });
 
-  it('messages share one prototype and carry only their own data', () => {
+  it('messages share one prototype; JSON and inspection show type and text', () => {
     const a = textMessage('a');
     const b = textMessage('b');
     assert.equal(Object.getPrototypeOf(a), Object.getPrototypeOf(b));
-    assert.deepEqual(Object.keys(a), ['type', 'text']);
+    assert.equal(JSON.stringify(a), '{"type":"text","text":"a"}');
+    assert.match(inspect(b), /type: 'text', text: 'b'/);
+    assert.throws(() => textMessage(42 as unknown as string), TypeError);
+  });
+});
+
+/** Detaches `buffer` the way uWS does when its `message` callback returns. */
+function detach(buffer: ArrayBuffer): void {
+  structuredClone(buffer, { transfer: [buffer] });
+  assert.equal(buffer.byteLength, 0);
+}
+
+describe('live messages (read from the frame during the engine callback)', () => {
+  const bytes = (text: string): ArrayBuffer => new TextEncoder().encode(text).buffer;
+
+  it('keep a copy when released unread: text and json() still work after the frame is detached', () => {
+    const frame = bytes('{"n":"ü"}');
+    const msg = liveMessage(frame, false);
+    assert.equal(liveFrameOf(msg), frame, 'while live, a send reuses the frame');
+    releaseFrame(msg);
+    assert.equal(liveFrameOf(msg), undefined);
+    detach(frame);
+    assert.equal(msg.type === 'text' && msg.text, '{"n":"ü"}');
+    assert.deepEqual(msg.json(), { n: 'ü' });
+  });
+
+  it('read during the callback: decoded from the frame, kept as text after release', () => {
+    const frame = bytes('héllo');
+    const msg = liveMessage(frame, false);
+    assert.equal(msg.type === 'text' && msg.text, 'héllo');
+    releaseFrame(msg);
+    detach(frame);
+    assert.equal(msg.type === 'text' && msg.text, 'héllo');
+  });
+
+  it('decodeNow() reads the text while the frame is valid', () => {
+    const frame = bytes('later');
+    const msg = liveMessage(frame, false);
+    decodeNow(msg);
+    detach(frame);
+    assert.equal(msg.type === 'text' && msg.text, 'later', 'no copy was needed: the text was kept');
+    releaseFrame(msg);
+    assert.equal(msg.type === 'text' && msg.text, 'later');
+  });
+
+  it('binary frames are copied at once; only text messages have a live frame', () => {
+    const frame = new Uint8Array([9, 8, 7]).buffer;
+    const msg = liveMessage(frame, true);
+    detach(frame);
+    assert.deepEqual(msg.type === 'binary' && [...msg.data], [9, 8, 7]);
+    assert.equal(liveFrameOf(msg), undefined);
+    assert.equal(liveFrameOf(messageFromFrame(bytes('x'), false)), undefined);
+    assert.equal(liveFrameOf('x'), undefined);
+    releaseFrame(msg);
+  });
+
+  it('an empty text frame is the empty string', () => {
+    const msg = liveMessage(new ArrayBuffer(0), false);
+    releaseFrame(msg);
+    assert.equal(msg.type === 'text' && msg.text, '');
   });
 });

@@ -32,6 +32,7 @@ export interface BinaryMessage {
 export type Message = TextMessage | BinaryMessage;
 
 const decoder = new TextDecoder();
+const inspect = Symbol.for('nodejs.util.inspect.custom');
 
 function parseJson<T>(text: string): T {
   try {
@@ -41,25 +42,65 @@ function parseJson<T>(text: string): T {
   }
 }
 
-// Classes (not object literals with closures) so every message shares one prototype and one
-// hidden class: a message costs one small object on the hot path.
+/**
+ * A text message whose text may be decoded on first read. While the engine's `message`
+ * callback runs, it reads straight from the frame; {@link releaseFrame} then keeps a copy of
+ * the bytes unless the text was already read. A handler that only forwards the message (an
+ * echo, a publish) never pays for decoding, and a send during the callback reuses the frame.
+ */
 class TextMessageImpl implements TextMessage {
-  readonly type: 'text';
-  readonly text: string;
-  constructor(text: string) {
-    this.type = 'text';
-    this.text = text;
+  readonly type = 'text' as const;
+  #text: string | undefined;
+  // The engine's frame, valid only during its `message` callback.
+  #frame: ArrayBuffer | undefined;
+  // A private copy of the frame, kept until the text is first read.
+  #bytes: Uint8Array | undefined;
+
+  constructor(text: string | undefined, frame: ArrayBuffer | undefined) {
+    this.#text = text;
+    this.#frame = frame;
+    this.#bytes = undefined;
   }
+
+  get text(): string {
+    const text = this.#text;
+    if (text !== undefined) return text;
+    const source = this.#frame ?? this.#bytes;
+    // Decoding is total: the engine rejected invalid UTF-8 before the frame reached JS.
+    const decoded = source === undefined ? '' : decoder.decode(source);
+    this.#text = decoded;
+    this.#bytes = undefined;
+    return decoded;
+  }
+
   json<T = unknown>(): T {
     return parseJson<T>(this.text);
+  }
+
+  toJSON(): { type: 'text'; text: string } {
+    return { type: 'text', text: this.text };
+  }
+
+  [inspect](): { type: 'text'; text: string } {
+    return this.toJSON();
+  }
+
+  static frameOf(msg: TextMessageImpl): ArrayBuffer | undefined {
+    return msg.#frame;
+  }
+
+  static release(msg: TextMessageImpl): void {
+    const frame = msg.#frame;
+    if (frame === undefined) return;
+    msg.#frame = undefined;
+    if (msg.#text === undefined) msg.#bytes = new Uint8Array(new Uint8Array(frame));
   }
 }
 
 class BinaryMessageImpl implements BinaryMessage {
-  readonly type: 'binary';
+  readonly type = 'binary' as const;
   readonly data: Uint8Array;
   constructor(data: Uint8Array) {
-    this.type = 'binary';
     this.data = data;
   }
   json<T = unknown>(): T {
@@ -76,7 +117,8 @@ class BinaryMessageImpl implements BinaryMessage {
  * ```
  */
 export function textMessage(text: string): TextMessage {
-  return new TextMessageImpl(text);
+  if (typeof text !== 'string') throw new TypeError('textMessage(text): text must be a string');
+  return new TextMessageImpl(text, undefined);
 }
 
 /** Creates a {@link BinaryMessage} that holds `data` as given (no copy). */
@@ -87,11 +129,39 @@ export function binaryMessage(data: Uint8Array): BinaryMessage {
 /**
  * Builds a {@link Message} from the buffer a uWS `message` callback receives. uWS detaches
  * that buffer when the callback returns, so the bytes are copied (binary) or decoded (text)
- * here, before anything can keep a reference.
+ * here, before anything can keep a reference. For a message read later (queued), decoding
+ * now is the cheapest form to keep: it is read as text and sent as text.
  */
 export function messageFromFrame(frame: ArrayBuffer, isBinary: boolean): Message {
   if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
-  return new TextMessageImpl(decoder.decode(frame));
+  return new TextMessageImpl(decoder.decode(frame), undefined);
+}
+
+/**
+ * A message that reads from `frame` while the uWS `message` callback runs. The caller must
+ * call {@link releaseFrame} before that callback returns.
+ */
+export function liveMessage(frame: ArrayBuffer, isBinary: boolean): Message {
+  if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+  return new TextMessageImpl(undefined, frame);
+}
+
+/** Detaches a {@link liveMessage} from its frame, copying the bytes unless the text was read. */
+export function releaseFrame(msg: Message): void {
+  if (msg instanceof TextMessageImpl) TextMessageImpl.release(msg);
+}
+
+/** Decodes a live message's text now, for a consumer that keeps it to read later. */
+export function decodeNow(msg: Message): void {
+  if (msg instanceof TextMessageImpl) void msg.text;
+}
+
+/**
+ * The still-valid frame of a text message received in the current uWS callback, so sending
+ * it (an echo, a forward) reuses its bytes instead of encoding its text again.
+ */
+export function liveFrameOf(data: unknown): ArrayBuffer | undefined {
+  return data instanceof TextMessageImpl ? TextMessageImpl.frameOf(data) : undefined;
 }
 
 /** True for a value built by {@link textMessage}, {@link binaryMessage} or received from a peer. */
