@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { IsInt, IsString, Length } from 'class-validator';
 import { HttpError, Path, Query, Router, batchHandler, messageHandler, type Message } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
-import { failOnEscapedErrors } from './fixtures.js';
+import { failOnEscapedErrors, deferred } from './fixtures.js';
 
 failOnEscapedErrors();
 
@@ -27,12 +27,6 @@ function text(msg: Message): string {
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 400 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
   assert.ok(check(), `timed out waiting until ${what}`);
-}
-
-function deferred(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
 }
 
 describe('messageHandler through the router', () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { after } from 'node:test';
 
 /** Fails the test run if anything escapes to the process while these tests run. */
@@ -10,5 +11,24 @@ export function failOnEscapedErrors(): void {
     process.off('unhandledRejection', record);
     process.off('uncaughtException', record);
     if (escaped.length > 0) throw new Error(`errors escaped to the process: ${escaped.map(String).join('; ')}`);
+  });
+}
+
+/** A promise with its resolve function, for tests that release a handler at a chosen moment. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** Whether a TCP connection to 127.0.0.1:port is accepted (false once the listen socket is closed). */
+export function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
   });
 }

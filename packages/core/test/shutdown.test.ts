@@ -7,32 +7,15 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { App, Router, batchHandler, createExtractor, messageHandler, type WebSocketConnection } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
-import { failOnEscapedErrors } from './fixtures.js';
+import { failOnEscapedErrors, deferred, canConnect } from './fixtures.js';
 
 failOnEscapedErrors();
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 async function waitFor(check: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 1000 && !check(); i++) await delay(5);
   assert.ok(check(), `timed out waiting until ${what}`);
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.on('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 interface Client {

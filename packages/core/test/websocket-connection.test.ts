@@ -2,16 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { HttpError, Router, type SendResult, type WebSocketConnection } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
-import { failOnEscapedErrors } from './fixtures.js';
+import { failOnEscapedErrors, deferred } from './fixtures.js';
 import { rawWebSocket } from './raw-http.js';
 
 failOnEscapedErrors();
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
 
 describe('WebSocket handlers and the connection', () => {
   test('returning from the handler closes with 1000', async () => {
