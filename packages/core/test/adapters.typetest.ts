@@ -115,4 +115,4 @@ batchHandler((ws, msgs) => undefined);
 
 // The adapter is an ordinary connection handler.
 const adapted: AdaptedHandler<[Q]> = messageHandler((q: Q, ws, msg) => undefined);
-expectEqual<typeof adapted, (...args: [Q, WebSocketConnection]) => Promise<void>>(true);
+expectEqual<typeof adapted, (...args: [Q, WebSocketConnection]) => PromiseLike<void>>(true);

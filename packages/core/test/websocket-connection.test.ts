@@ -125,6 +125,25 @@ describe('WebSocket handlers and the connection', () => {
     assert.equal(close['messagesOut'], 1);
     assert.equal(typeof close['durationMs'], 'number');
   });
+
+  test('a connection without x-request-id gets a new request id; ids, request ids and data agree with the logs', async () => {
+    const seen: { id: string; requestId: string; data: unknown }[] = [];
+    const router = new Router().websocket('/plain', (ws) => {
+      seen.push({ id: ws.id, requestId: ws.requestId, data: ws.data });
+      ws.sendJson({ id: ws.id, requestId: ws.requestId });
+    });
+    await using server = await TestServer.start(router, { logs: true });
+    const ws = await server.ws('/plain');
+    const frame = (await ws.expectJson()) as { id: string; requestId: string };
+    await ws.expectClosed(1000);
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    assert.match(frame.id, uuid);
+    assert.match(frame.requestId, uuid);
+    assert.notEqual(frame.id, frame.requestId, 'connection ids and request ids never coincide');
+    assert.deepEqual(seen, [{ id: frame.id, requestId: frame.requestId, data: {} }]);
+    const open = await server.expectLog({ msg: 'ws.open', connId: frame.id });
+    assert.equal(open['requestId'], frame.requestId);
+  });
 });
 
 describe('topics and the connection registry', () => {
@@ -172,6 +191,16 @@ describe('topics and the connection registry', () => {
     const registry = server.app.connections;
     const [idA, idB] = ids as [string, string];
     assert.equal(registry.get(idA)?.id, idA);
+    assert.equal(registry.has(idB), true);
+    // Not ids of this process: another prefix, a request id's shape with a wrong counter, junk.
+    const otherPrefix = `${idA.startsWith('0') ? '1' : '0'}${idA.slice(1)}`;
+    for (const stranger of [otherPrefix, `${idA.slice(0, 24)}zzzzzzzzzzzz`, 'x', '']) {
+      assert.equal(registry.get(stranger), undefined, stranger);
+      assert.equal(registry.has(stranger), false, stranger);
+    }
+    assert.equal(registry.broadcastExcept(otherPrefix, 'all'), 2, 'an unknown id skips nobody');
+    await a.expectText('all');
+    await b.expectText('all');
     assert.equal(registry.broadcast('everyone'), 2);
     await a.expectText('everyone');
     await b.expectText('everyone');

@@ -160,12 +160,12 @@ export function testHandler(a: unknown, b?: unknown, c?: unknown): HandlerRun {
         remoteAddress: request.remoteAddress,
         protocol: result.ctx.protocol,
         requestId: result.ctx.requestId,
-        data: result.ctx.locals,
+        data: result.ctx.localsIfCreated,
         logger,
         options: connectionOptions,
         start: (conn) => {
           state.connection = conn;
-          state.finished = runHandler(conn, () => handler(...result.values, conn));
+          state.finished = Promise.resolve(runHandler(conn, () => handler(...result.values, conn)));
         },
       },
     };

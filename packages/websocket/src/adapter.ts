@@ -1,37 +1,38 @@
 import { kAttachConsumer, kHandler, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
+import type { HandlerCompletion } from './handler-completion.js';
 
 /**
  * What `messageHandler` and `batchHandler` return: a connection handler taking the route's
- * extracted values, then the connection. It resolves once the connection has closed and every
- * message it received has been handled, so the route never closes the connection early.
+ * extracted values, then the connection. Its result settles (never rejects) once the
+ * connection has closed and every message it received has been handled, so the route never
+ * closes the connection early. The result is a thenable: `await` it or call `then`.
  */
-export type AdaptedHandler<TArgs extends unknown[]> = (...args: [...TArgs, WebSocketConnection]) => Promise<void>;
+export type AdaptedHandler<TArgs extends unknown[]> = (...args: [...TArgs, WebSocketConnection]) => PromiseLike<void>;
+
+/** A message consumer that also reports when it has finished (after the connection closed). */
+export type CompletingConsumer = MessageConsumer & HandlerCompletion;
 
 /** Builds the consumer for one connection; `args` are the handler's arguments, the connection last. */
-export type ConsumerFactory = (conn: WebSocketConnection, args: unknown[], done: () => void) => MessageConsumer;
+export type ConsumerFactory = (conn: WebSocketConnection, args: unknown[]) => CompletingConsumer;
 
 /**
  * Turns a consumer factory into a connection handler: attaches a fresh consumer to the
- * connection (the last argument) and resolves when the consumer reports it is done.
+ * connection (the last argument) and returns it as the handler's completion. A misuse (no
+ * connection, a second handler on one connection) throws at once.
  */
 export function adapt(name: string, factory: ConsumerFactory): AdaptedHandler<unknown[]> {
-  return (...args: unknown[]): Promise<void> => {
+  return (...args: unknown[]): PromiseLike<void> => {
     const conn = args[args.length - 1] as WebSocketConnection | undefined;
     if (typeof conn !== 'object' || conn === null || typeof conn[kAttachConsumer] !== 'function') {
-      return Promise.reject(new TypeError(`${name}: the last argument must be the WebSocketConnection`));
+      throw new TypeError(`${name}: the last argument must be the WebSocketConnection`);
     }
-    let done!: () => void;
-    const running = new Promise<void>((resolve) => (done = resolve));
-    try {
-      conn[kAttachConsumer](factory(conn, args, done));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    const consumer = factory(conn, args);
+    conn[kAttachConsumer](consumer);
     // The handler runner sees its own connection's handler and does not wrap it again;
     // `ConnectionHub.closeAll` waits for it on shutdown.
-    if (conn[kHandler] === undefined) conn[kHandler] = running;
-    return running;
+    if (conn[kHandler] === undefined) conn[kHandler] = consumer;
+    return consumer;
   };
 }
 

@@ -1,6 +1,7 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
 import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
+import { HandlerCompletion } from './handler-completion.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
 import { decodeNow, type Message } from './message.js';
@@ -58,7 +59,7 @@ export function batchHandler(fn: (...args: never[]) => unknown, options: BatchHa
     maxBuffered: options.maxBuffered === undefined ? undefined : checkInteger('batchHandler: maxBuffered', options.maxBuffered, size),
   };
   const call = fn as (...args: unknown[]) => unknown;
-  return adapt('batchHandler', (conn, args, done) => new BatchDispatcher(conn, call, args, settings, done));
+  return adapt('batchHandler', (conn, args) => new BatchDispatcher(conn, call, args, settings));
 }
 
 interface Settings {
@@ -75,14 +76,13 @@ interface FlushWaiter {
 const RESOLVED = Promise.resolve();
 
 /** Buffers one connection's messages and hands them to the handler in batches. */
-class BatchDispatcher implements MessageConsumer {
+class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   readonly #conn: WebSocketConnection;
   readonly #fn: (...args: unknown[]) => unknown;
   readonly #args: unknown[];
   readonly #size: number;
   readonly #timeoutMs: number;
   readonly #maxBuffered: number;
-  readonly #done: () => void;
   #buffer: Message[] = [];
   // When the first message of each batch waiting in the buffer arrived (batches start every
   // `size` messages from the head, since a batch is always taken whole from the front).
@@ -96,14 +96,14 @@ class BatchDispatcher implements MessageConsumer {
   #forceUntil = 0;
   #waiters: FlushWaiter[] = [];
 
-  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
+  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings) {
+    super();
     this.#conn = conn;
     this.#fn = fn;
     this.#args = withSlot(args);
     this.#size = settings.size;
     this.#timeoutMs = settings.timeoutMs;
     this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
-    this.#done = done;
   }
 
   push(msg: Message): boolean {
@@ -250,7 +250,7 @@ class BatchDispatcher implements MessageConsumer {
     }
     if (this.#closed && !this.#finished && this.#buffer.length === 0) {
       this.#finished = true;
-      this.#done();
+      this.complete();
     }
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { CloseInfo } from './close-codes.js';
 import type { ConnectionOptions } from './connection-options.js';
 import type { WebSocketConnection } from './connection.js';
+import type { IdSource } from './serial-id.js';
 
 /**
  * Everything a connection needs from the upgrade request, prepared by whoever runs the
@@ -14,8 +15,11 @@ export interface ConnectionInit {
   remoteAddress: string;
   /** The negotiated subprotocol, `''` for none. */
   protocol: string;
-  /** The upgrade request's id (logged as `requestId`). */
-  requestId: string;
+  /**
+   * The upgrade request's id (logged as `requestId`): its text, or a serial from `newSerial()`
+   * whose text is made when read.
+   */
+  requestId: IdSource;
   /** Becomes `ws.data`. */
   data: unknown;
   /** The parent of the connection's `ws.log` (a child with `connId`, `route`, `requestId`). */

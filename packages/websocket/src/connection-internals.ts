@@ -19,7 +19,7 @@ export const kBeginClose = Symbol('kindling.beginClose');
 export const kSendFrame = Symbol('kindling.sendFrame');
 /** `boolean` — `keepOpen()` was called. */
 export const kKeptOpen = Symbol('kindling.keptOpen');
-/** `Promise<void> | undefined` — the running handler, registered by `runHandler`. */
+/** `PromiseLike<void> | undefined` — the running handler, registered by `runHandler` (or an adapter). */
 export const kHandler = Symbol('kindling.handler');
 /**
  * `(level, fields) => void` — logs a lifecycle event with `connId`/`route`/`requestId`,
@@ -36,6 +36,8 @@ export const kAttachConsumer = Symbol('kindling.attachConsumer');
 export const kFlush = Symbol('kindling.flush');
 /** `(fn: () => void) => void` — runs `fn` with the socket corked (sends leave in one write). */
 export const kCork = Symbol('kindling.cork');
+/** `number` — the connection's place in the id sequence (`ws.id` is its text); the registry's key. */
+export const kSerial = Symbol('kindling.serial');
 /** The connection's heartbeat bookkeeping, owned by the hub's heartbeat wheels. */
 export const kHeartbeat = Symbol('kindling.heartbeat');
 

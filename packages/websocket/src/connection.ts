@@ -1,18 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
 import type { WebSocket } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
 import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
-import {
-  kActivity, kActivityCount, kAttachConsumer, kBeginClose, kClosed, kCork, kDrain, kFlush, kHandler, kHeartbeat, kKeptOpen, kLogEvent,
-  kMessage, kSendFrame, type LogFields, type LogLevel, type MessageConsumer,
-} from './connection-internals.js';
-import type { ConnectionOptions } from './connection-options.js';
+import { ConnectionIntake } from './connection-intake.js';
+import { ClosingState } from './closing-state.js';
+import { kActivity, kBeginClose, kClosed, kCork, kDrain, kHandler, kHeartbeat, kKeptOpen, kLogEvent, kSendFrame } from './connection-internals.js';
 import { ERROR_CODES } from './errors/error-codes.js';
-import { dispatchFrame, handOver } from './consumer-dispatch.js';
-import { liveFrameOf, messageFromFrame } from './message.js';
-import { MessageReceiver } from './message-receiver.js';
-import { MessageRateLimiter } from './rate-limit.js';
+import { liveFrameOf } from './message.js';
 import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
 
 const OPEN = 0;
@@ -24,7 +17,6 @@ const decoder = new TextDecoder();
 // #flags bits.
 const KEPT_OPEN = 1;
 const END_CALLED = 2;
-const CONSUMER_PENDING = 4;
 // Other writers may fill the send buffer (topics, compression): always ask uWS before a send.
 const EXACT_BACKPRESSURE = 8;
 
@@ -32,26 +24,6 @@ const EXACT_BACKPRESSURE = 8;
 // room), and of a control frame (ping, or the pong uWS sends for a peer's ping).
 const FRAME_OVERHEAD = 14;
 const CONTROL_FRAME = 127 + FRAME_OVERHEAD;
-
-/** Close and drain bookkeeping, allocated once a close starts or someone waits for one. */
-class ClosingState {
-  code: number = CloseCode.NORMAL;
-  reason = '';
-  timer: NodeJS.Timeout | undefined = undefined;
-  closed: Promise<CloseInfo> | undefined = undefined;
-  resolveClosed: ((info: CloseInfo) => void) | undefined = undefined;
-  drained: Promise<void> | undefined = undefined;
-  resolveDrained: (() => void) | undefined = undefined;
-}
-
-/**
- * V8 keeps a string built by concatenation (`randomUUID()` is) as a chain of its pieces, several
- * hundred bytes for a UUID; reading a character makes V8 flatten it in place.
- */
-function flatten(text: string): string {
-  text.charCodeAt(0);
-  return text;
-}
 
 /**
  * One WebSocket connection: receive with `recv()` / `for await`, send with `send()` and
@@ -66,69 +38,27 @@ function flatten(text: string): string {
  * }
  * ```
  */
-export class WebSocketConnection<TData = unknown> extends MessageReceiver {
-  /** A random UUID identifying this connection (logged as `connId`). */
-  readonly id: string = flatten(randomUUID());
-  /** The peer's address as text. */
-  readonly remoteAddress: string;
-  /** The negotiated subprotocol, `''` for none. */
-  readonly protocol: string;
-  /** The upgrade request's id. */
-  readonly requestId: string;
-  /** The route pattern this connection matched. */
-  readonly route: string;
-  /** Application data attached at upgrade time. */
-  readonly data: TData;
-  /** The limits this connection runs with. */
-  readonly options: Readonly<ConnectionOptions>;
-  /** When the connection opened (ms since the epoch). */
-  readonly openedAt: number = Date.now();
-
+export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData> {
   #ws: WebSocket<unknown> | undefined;
   #state = OPEN;
   #flags = 0;
   readonly #hooks: ConnectionHooks;
-  readonly #parentLog: Logger;
-  #log: Logger | undefined = undefined;
-  #messagesIn = 0;
   #messagesOut = 0;
-  #droppedIn = 0;
-  #rateLimited = 0;
-  #activity = 0;
   // Bytes that may still be sent without asking uWS for the buffered amount: what was free at
   // the last check, less everything written to the socket since. Only this connection writes
   // to its socket unless it subscribed to a topic or compresses (then EXACT_BACKPRESSURE).
   #headroom = 0;
   #closeInfo: CloseInfo | undefined = undefined;
   #closing: ClosingState | undefined = undefined;
-  readonly #limiter: MessageRateLimiter | undefined;
-  #consumer: MessageConsumer | undefined = undefined;
-  [kHandler]: Promise<void> | undefined = undefined;
+  [kHandler]: PromiseLike<void> | undefined = undefined;
   [kHeartbeat]: unknown = undefined;
 
   /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
   constructor(ws: WebSocket<unknown>, init: ConnectionInit, hooks: ConnectionHooks = {}) {
-    super();
+    super(init);
     this.#ws = ws;
-    this.remoteAddress = init.remoteAddress;
-    this.protocol = init.protocol;
-    this.requestId = flatten(init.requestId);
-    this.route = init.route;
-    this.data = init.data as TData;
-    this.options = init.options;
-    this.#parentLog = init.logger;
     this.#hooks = hooks;
-    this.#limiter = init.options.rateLimit === false ? undefined : new MessageRateLimiter(init.options.rateLimit);
     if (hooks.compress === true) this.#flags = EXACT_BACKPRESSURE;
-  }
-
-  protected get inboxCapacity(): number {
-    return this.options.maxQueuedMessages;
-  }
-
-  /** A pino child logger with `connId`, `route` and `requestId` (created on first use). */
-  get log(): Logger {
-    return (this.#log ??= this.#parentLog.child({ connId: this.id, route: this.route, requestId: this.requestId }));
   }
 
   /** True until a close starts (after that every send returns `'closed'`). */
@@ -147,24 +77,6 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     if (closing.closed !== undefined) return closing.closed;
     if (this.#closeInfo !== undefined) return (closing.closed = Promise.resolve(this.#closeInfo));
     return (closing.closed = new Promise((resolve) => (closing.resolveClosed = resolve)));
-  }
-
-  /** Messages received from the peer. */
-  get messagesIn(): number {
-    return this.#messagesIn;
-  }
-
-  /**
-   * Received messages never delivered to the handler: too large, arriving with the queue (or a
-   * batch buffer) full, or over the rate limit.
-   */
-  get messagesDropped(): number {
-    return this.#droppedIn;
-  }
-
-  /** Received messages dropped by the rate limit (also counted in {@link messagesDropped}). */
-  get messagesRateLimited(): number {
-    return this.#rateLimited;
   }
 
   /** Frames sent (written or buffered). */
@@ -318,60 +230,6 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     return (this.#flags & KEPT_OPEN) !== 0;
   }
 
-  get [kActivityCount](): number {
-    return this.#activity;
-  }
-
-  [kMessage](frame: ArrayBuffer, isBinary: boolean): void {
-    this.#activity++;
-    this.#messagesIn++;
-    if (frame.byteLength > this.options.maxPayloadLength) {
-      this.#droppedIn++;
-      if (this.#state !== OPEN) return;
-      this[kLogEvent]('warn', { event: 'ws.payload_too_large', size: frame.byteLength, maxPayloadLength: this.options.maxPayloadLength });
-      this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
-      return;
-    }
-    const limiter = this.#limiter;
-    if (limiter !== undefined && !limiter.admit(this)) {
-      // Counted before the policy runs: a close it starts logs these counts.
-      this.#droppedIn++;
-      this.#rateLimited++;
-      limiter.refused(this);
-      return;
-    }
-    const consumer = this.#consumer;
-    if (consumer !== undefined) {
-      if (!dispatchFrame(consumer, frame, isBinary)) this.#refused(consumer);
-      return;
-    }
-    const inbox = this.inbox;
-    if (inbox.push(messageFromFrame(frame, isBinary))) return;
-    this.#droppedIn++;
-    if (this.#state !== OPEN) return;
-    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: inbox.capacity });
-    this[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.options.closeTimeoutMs);
-  }
-
-  [kAttachConsumer](consumer: MessageConsumer): void {
-    if (this.#consumer !== undefined || (this.#flags & CONSUMER_PENDING) !== 0) throw new Error(`Connection ${this.id} already has a message handler`);
-    if (this.queuedMessages === 0) {
-      this.#consumer = consumer;
-      if (this.#state === CLOSED) consumer.closed();
-      return;
-    }
-    this.#flags |= CONSUMER_PENDING;
-    void handOver(this.inbox, consumer, () => this.#refused(consumer)).then(() => {
-      this.#flags &= ~CONSUMER_PENDING;
-      this.#consumer = consumer;
-      if (this.#state === CLOSED) consumer.closed();
-    });
-  }
-
-  [kFlush](): Promise<void> | undefined {
-    return this.#consumer?.flush();
-  }
-
   [kCork](fn: () => void): void {
     const ws = this.#ws;
     if (ws === undefined || this.#state !== OPEN) return fn();
@@ -388,14 +246,8 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     }
   }
 
-  [kLogEvent](level: LogLevel, fields: LogFields): void {
-    const log = this.#log;
-    if (log !== undefined) log[level](fields, fields.event);
-    else this.#parentLog[level]({ connId: this.id, route: this.route, requestId: this.requestId, ...fields }, fields.event);
-  }
-
-  [kActivity](): void {
-    this.#activity++;
+  override [kActivity](): void {
+    super[kActivity]();
     // A ping from the peer makes uWS queue a pong.
     this.#headroom -= CONTROL_FRAME;
   }
@@ -493,12 +345,7 @@ export class WebSocketConnection<TData = unknown> extends MessageReceiver {
     this.#resolveDrain();
     closing?.resolveClosed?.(info);
     this.#hooks.onClose?.(this, info);
-    this.#consumer?.closed();
-  }
-
-  #refused(consumer: MessageConsumer): void {
-    this.#droppedIn++;
-    if (this.#state === OPEN) consumer.overflowed();
+    this.consumerClosed();
   }
 
   #resolveDrain(): void {

@@ -11,7 +11,7 @@ import { KindlingError } from './errors/kindling-error.js';
  * - throws anything else → log `ws.handler_error` (error and stack) and close 1011
  *   "Internal server error"; the error's own message never reaches the peer.
  *
- * The returned promise always resolves; nothing escapes to the process. `ConnectionHub.closeAll`
+ * The returned thenable always resolves; nothing escapes to the process. `ConnectionHub.closeAll`
  * waits for it during shutdown.
  *
  * @example
@@ -19,7 +19,7 @@ import { KindlingError } from './errors/kindling-error.js';
  * const init: ConnectionInit = { ...parts, start: (conn) => runHandler(conn, () => handler(conn)) };
  * ```
  */
-export function runHandler(conn: WebSocketConnection, invoke: () => unknown): Promise<void> {
+export function runHandler(conn: WebSocketConnection, invoke: () => unknown): PromiseLike<void> {
   let result: unknown;
   try {
     result = invoke();
@@ -31,9 +31,9 @@ export function runHandler(conn: WebSocketConnection, invoke: () => unknown): Pr
     finish(conn);
     return Promise.resolve();
   }
-  // messageHandler/batchHandler register their own promise: it never rejects and settles only
-  // after the connection closed, so there is nothing to chain (and nothing to allocate).
-  if (result === conn[kHandler]) return result as Promise<void>;
+  // messageHandler/batchHandler register their own completion: it never rejects and settles
+  // only after the connection closed, so there is nothing to chain (and nothing to allocate).
+  if (result === conn[kHandler]) return result as PromiseLike<void>;
   const running = Promise.resolve(result).then(
     () => finish(conn),
     (err: unknown) => fail(conn, err),

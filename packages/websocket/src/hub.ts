@@ -166,7 +166,7 @@ export class ConnectionHub {
     for (const conn of conns) {
       // runHandler's promise never rejects.
       const handler = conn[kHandler];
-      if (handler !== undefined) handlers.push(handler.then(() => void handlersDone++));
+      if (handler !== undefined) handlers.push(Promise.resolve(handler).then(() => void handlersDone++));
       try {
         conn[kBeginClose](code, reason, undefined);
       } catch (err) {

@@ -19,6 +19,8 @@ export type { ConnectionHooks, ConnectionInit, SocketUserData } from './connecti
 export { DEFAULT_CONNECTION_OPTIONS, resolveConnectionOptions } from './connection-options.js';
 export type { ConnectionOptions } from './connection-options.js';
 export { WebSocketConnection } from './connection.js';
+export type { ConnectionIdentity } from './connection-identity.js';
+export type { ConnectionIntake } from './connection-intake.js';
 export { runHandler } from './handler-runner.js';
 export { ConnectionHub } from './hub.js';
 export type { CloseAllOptions, CloseAllResult, ConnectionHubOptions, HubCounters } from './hub.js';
@@ -35,6 +37,7 @@ export { TIMEOUT } from './inbox.js';
 export { binaryMessage, isMessage, textMessage } from './message.js';
 export type { BinaryMessage, Message, TextMessage } from './message.js';
 export { ConnectionRegistry } from './registry.js';
+export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export { Sweeper } from './sweeper.js';

@@ -185,8 +185,8 @@ describe('messageHandler', () => {
     assert.throws(() => messageHandler('fn' as never), TypeError);
   });
 
-  it('rejects when the last argument is not a connection', async () => {
-    await assert.rejects(messageHandler(() => undefined)({} as WebSocketConnection), /last argument/);
+  it('throws when the last argument is not a connection', () => {
+    assert.throws(() => messageHandler(() => undefined)({} as WebSocketConnection), /last argument/);
   });
 });
 

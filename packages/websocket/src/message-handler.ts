@@ -1,6 +1,7 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
 import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
+import { HandlerCompletion } from './handler-completion.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
@@ -66,7 +67,7 @@ export function messageHandler(fn: (...args: never[]) => unknown, options: Parti
   if (typeof fn !== 'function') throw new TypeError('messageHandler(fn): fn must be a function');
   const settings = resolveSettings(options);
   const call = fn as (...args: unknown[]) => unknown;
-  return adapt('messageHandler', (conn, args, done) => new MessageDispatcher(conn, call, args, settings, done));
+  return adapt('messageHandler', (conn, args) => new MessageDispatcher(conn, call, args, settings));
 }
 
 interface Settings {
@@ -102,26 +103,25 @@ const FINISHED = 4;
  * Messages arriving while it is busy wait in a queue bounded by the connection's
  * `maxQueuedMessages` (past it: close 1008 `QUEUE_OVERFLOW`).
  */
-class MessageDispatcher implements MessageConsumer {
+class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   readonly #conn: WebSocketConnection;
   readonly #fn: (...args: unknown[]) => unknown;
   // The extracted values, the connection and a slot for the message; undefined when the route
   // extracts nothing (then the handler is called as `fn(conn, msg)`).
   readonly #args: unknown[] | undefined;
   readonly #settings: Settings;
-  readonly #done: () => void;
   #queue: (Message | undefined)[] | undefined = undefined;
   #head = 0;
   #running = 0;
   #errors = 0;
   #flags = 0;
 
-  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings, done: () => void) {
+  constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings) {
+    super();
     this.#conn = conn;
     this.#fn = fn;
     this.#args = args.length === 1 ? undefined : withSlot(args);
     this.#settings = settings;
-    this.#done = done;
   }
 
   push(msg: Message): boolean {
@@ -252,7 +252,7 @@ class MessageDispatcher implements MessageConsumer {
     }
     if ((this.#flags & (CLOSED | FINISHED)) === CLOSED && this.#running === 0 && this.#queued() === 0) {
       this.#flags |= FINISHED;
-      this.#done();
+      this.complete();
     }
   }
 

@@ -109,6 +109,30 @@ describe('MessageRateLimiter', () => {
     assert.deepEqual(stub.record.closes, []);
   });
 
+  it('admits exactly what a token bucket of `burst` tokens refilled at `messages / perMs` admits', () => {
+    const settings = [
+      { messages: 3, perMs: 1000, burst: 5 },
+      { messages: 7, perMs: 100 },
+      { messages: 1, perMs: 10, burst: 1 },
+      { messages: 1000, perMs: 1000, burst: 10 },
+    ];
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const options of settings) {
+      const { admit } = limiter({ ...options, policy: 'drop' });
+      const bucket = new TokenBucket(options.burst ?? options.messages, options.messages / options.perMs, 0);
+      let now = 0;
+      let admitted = 0;
+      for (let i = 0; i < 5000; i++) {
+        now += Math.floor(random() * 3 * (options.perMs / options.messages));
+        const expected = bucket.tryTake(now);
+        assert.equal(admit(now), expected, `${JSON.stringify(options)}: message ${i} at ${now} ms`);
+        if (expected) admitted++;
+      }
+      assert.ok(admitted > 0 && admitted < 5000, 'the sequence exercises both outcomes');
+    }
+  });
+
   it('burst lets that many through at once while the rate stays', () => {
     const { admit } = limiter({ messages: 1, perMs: 100, burst: 5, policy: 'drop' });
     assert.equal([0, 0, 0, 0, 0, 0].map(admit).filter(Boolean).length, 5);

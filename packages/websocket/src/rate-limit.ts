@@ -53,6 +53,9 @@ export const RATE_LIMIT_CLOSE_REASON = 'rate limit exceeded';
 /** The default `grace` of the `'close'` policy. */
 export const DEFAULT_RATE_LIMIT_GRACE = 5;
 
+// Rounding slack for intervals like 1000 / 3 ms that add up in floating point.
+const EPSILON_MS = 1e-6;
+
 const POLICIES: readonly RateLimitPolicy[] = ['close', 'drop', 'notify'];
 const KEYS = new Set(['messages', 'perMs', 'burst', 'policy', 'grace']);
 
@@ -146,32 +149,57 @@ export class TokenBucket {
   }
 }
 
+/** What a rate limit needs of its connection. */
+export type LimitedConnection = Pick<WebSocketConnection, 'isOpen' | 'options' | 'sendJson' | typeof kLogEvent | typeof kBeginClose>;
+
 /**
- * A connection's message rate limit: the bucket plus the policy for what is over it. Created
- * by the connection when its options have `rateLimit`; {@link admit} runs for every message.
+ * A connection's message rate limit: the token bucket of {@link RateLimitOptions} kept as a
+ * single "theoretical arrival time" (the generic cell rate algorithm, which admits exactly
+ * what a bucket of `burst` tokens refilled at `messages / perMs` admits), plus the policy for
+ * what is over it. The limits stay in the route's shared options, so a connection pays for one
+ * small object. Created by the connection when its options have `rateLimit`; {@link admit}
+ * runs for every message.
  */
-export class MessageRateLimiter extends TokenBucket {
+export class MessageRateLimiter {
   readonly #options: Readonly<RateLimitOptions>;
+  // When the bucket would be full again if nothing else arrived (ms on the limiter's clock).
+  #tat: number;
   #inRow = 0;
 
-  /** `options` as returned by {@link resolveRateLimit} (unset fields take their defaults). */
-  constructor(options: Readonly<RateLimitOptions>, now: number = Date.now()) {
-    super(options.burst ?? options.messages, options.messages / options.perMs, now);
+  /**
+   * `options` as returned by {@link resolveRateLimit} (unset fields take their defaults). `now`
+   * and the `now` of the other methods read one monotonic clock, `performance.now()` by default.
+   */
+  constructor(options: Readonly<RateLimitOptions>, now: number = performance.now()) {
     this.#options = options;
+    this.#tat = now;
   }
 
   /**
    * Whether the message may be delivered. When not, the caller counts it as dropped and then
    * calls {@link refused}, which applies the policy.
    */
-  admit(conn: WebSocketConnection, now: number = Date.now()): boolean {
-    if (!this.tryTake(now)) return false;
+  admit(conn: LimitedConnection, now: number = performance.now()): boolean {
+    const { messages, perMs, burst = messages } = this.#options;
+    const interval = perMs / messages;
+    const tat = this.#tat > now ? this.#tat : now;
+    // Over the limit when the bucket would overflow: more than `burst - 1` intervals ahead.
+    if (tat - now > (burst - 1) * interval + EPSILON_MS) return false;
+    this.#tat = tat + interval;
     if (this.#inRow !== 0) this.#recovered(conn);
     return true;
   }
 
+  /** Milliseconds until a message would be admitted (0 when one would be now). */
+  msUntilNext(now: number = performance.now()): number {
+    const { messages, perMs, burst = messages } = this.#options;
+    const interval = perMs / messages;
+    const wait = Math.max(this.#tat, now) - now - (burst - 1) * interval;
+    return wait <= EPSILON_MS ? 0 : Math.ceil(wait - EPSILON_MS);
+  }
+
   /** Applies the policy to a message {@link admit} refused: log, notify, or start the close. */
-  refused(conn: WebSocketConnection, now: number = Date.now()): void {
+  refused(conn: LimitedConnection, now: number = performance.now()): void {
     const inRow = ++this.#inRow;
     if (!conn.isOpen) return;
     const policy = this.#options.policy ?? 'close';
@@ -187,15 +215,15 @@ export class MessageRateLimiter extends TokenBucket {
     if (closing) conn[kBeginClose](ERROR_CODES.RATE_LIMITED.closeCode, RATE_LIMIT_CLOSE_REASON, conn.options.closeTimeoutMs);
   }
 
-  #recovered(conn: WebSocketConnection): void {
+  #recovered(conn: LimitedConnection): void {
     const dropped = this.#inRow;
     this.#inRow = 0;
     if (conn.isOpen) conn[kLogEvent]('info', { event: 'ws.rate_limit_recovered', dropped });
   }
 
   #limits(): { messages: number; perMs: number; burst: number } {
-    const { messages, perMs } = this.#options;
-    return { messages, perMs, burst: this.capacity };
+    const { messages, perMs, burst = messages } = this.#options;
+    return { messages, perMs, burst };
   }
 
   #envelope(now: number): ErrorBody {

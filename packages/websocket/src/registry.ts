@@ -1,6 +1,7 @@
-import { kSendFrame } from './connection-internals.js';
+import { kSendFrame, kSerial } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { toFrame, type Frame, type SendData, type SendResult } from './send-result.js';
+import { parseSerial } from './serial-id.js';
 
 /**
  * Every open connection of an app (`app.connections`). A connection is in it from `open`
@@ -14,7 +15,8 @@ import { toFrame, type Frame, type SendData, type SendResult } from './send-resu
  * ```
  */
 export class ConnectionRegistry implements Iterable<WebSocketConnection> {
-  readonly #byId = new Map<string, WebSocketConnection>();
+  // Keyed by the number behind each id: connections do not hold their id's text.
+  readonly #byId = new Map<number, WebSocketConnection>();
 
   /** Open connections. */
   get size(): number {
@@ -23,12 +25,13 @@ export class ConnectionRegistry implements Iterable<WebSocketConnection> {
 
   /** The open connection with this id. */
   get(id: string): WebSocketConnection | undefined {
-    return this.#byId.get(id);
+    const serial = typeof id === 'string' ? parseSerial(id) : undefined;
+    return serial === undefined ? undefined : this.#byId.get(serial);
   }
 
   /** Whether a connection with this id is open. */
   has(id: string): boolean {
-    return this.#byId.has(id);
+    return this.get(id) !== undefined;
   }
 
   /** Open connections, in the order they opened. */
@@ -53,25 +56,25 @@ export class ConnectionRegistry implements Iterable<WebSocketConnection> {
 
   /** Like {@link broadcast}, skipping the connection with id `exceptId` (typically the sender). */
   broadcastExcept(exceptId: string, data: SendData): number {
-    return this.#broadcast(toFrame(data), exceptId);
+    return this.#broadcast(toFrame(data), typeof exceptId === 'string' ? parseSerial(exceptId) : undefined);
   }
 
   /** Adds an opened connection. Called by the hub. */
   add(conn: WebSocketConnection): void {
-    this.#byId.set(conn.id, conn);
+    this.#byId.set(conn[kSerial], conn);
   }
 
   /** Removes a closed connection. Called by the hub. */
   delete(conn: WebSocketConnection): boolean {
-    return this.#byId.delete(conn.id);
+    return this.#byId.delete(conn[kSerial]);
   }
 
-  #broadcast(frame: Frame, exceptId: string | undefined): number {
+  #broadcast(frame: Frame, except: number | undefined): number {
     // uWS converts a JS string to UTF-8 on every send; encode once and send text-flagged bytes.
     const payload = typeof frame.payload === 'string' ? Buffer.from(frame.payload, 'utf8') : frame.payload;
     let sent = 0;
     for (const conn of this.#byId.values()) {
-      if (conn.id === exceptId) continue;
+      if (conn[kSerial] === except) continue;
       const result: SendResult = conn[kSendFrame](payload, frame.isBinary);
       if (result === 'written' || result === 'buffered') sent++;
     }

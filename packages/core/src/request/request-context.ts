@@ -1,3 +1,4 @@
+import { idText, type IdSource } from '@kindling/websocket';
 import type { Logger } from 'pino';
 import { parseCookieHeader } from './cookies.js';
 import { parseQueryString, type QueryRecord } from './query-string.js';
@@ -31,10 +32,6 @@ export class RequestContext {
   route = '';
   /** The negotiated WebSocket subprotocol (`''` for HTTP or when none was agreed). */
   protocol = '';
-  /** The request id (a well-formed incoming `x-request-id`, or a new UUID). */
-  requestId: string;
-  /** Per-request scratch space for middleware (e.g. the authenticated user). */
-  readonly locals: Record<string, unknown> = {};
   readonly #parts: RequestParts;
   readonly #shared: SharedContext;
   readonly #parentLog: Logger;
@@ -42,18 +39,43 @@ export class RequestContext {
   readonly #body: Pick<BodyReader, 'bytes'>;
   #query: QueryRecord | undefined;
   #cookies: Record<string, string> | undefined;
+  #locals: Record<string, unknown> | undefined;
+  readonly #requestId: IdSource;
 
-  constructor(parts: RequestParts, shared: SharedContext, init: { isUpgrade: boolean; requestId: string; logger: Logger; body?: BodyReader }) {
+  constructor(parts: RequestParts, shared: SharedContext, init: { isUpgrade: boolean; requestId: IdSource; logger: Logger; body?: BodyReader }) {
     this.method = parts.method;
     this.path = parts.path;
     this.rawQuery = parts.rawQuery;
     this.headers = parts.headers;
     this.#parts = parts;
     this.isUpgrade = init.isUpgrade;
-    this.requestId = init.requestId;
+    this.#requestId = init.requestId;
     this.#parentLog = init.logger;
     this.#shared = shared;
     this.#body = init.body ?? EMPTY_BODY;
+  }
+
+  /** The request id (a well-formed incoming `x-request-id`, or a new UUID-shaped id). */
+  get requestId(): string {
+    return idText(this.#requestId);
+  }
+
+  /** The request id as kept: its text, or the serial of a new id whose text is not made yet. @internal */
+  get requestIdSource(): IdSource {
+    return this.#requestId;
+  }
+
+  /**
+   * Per-request scratch space for middleware (e.g. the authenticated user), created on first
+   * use. On an upgrade it becomes the connection's `ws.data`.
+   */
+  get locals(): Record<string, unknown> {
+    return (this.#locals ??= {});
+  }
+
+  /** {@link locals} if anything created it, without creating it. @internal */
+  get localsIfCreated(): Record<string, unknown> | undefined {
+    return this.#locals;
   }
 
   /** The peer's IP address (IPv4 in dotted form; IPv6 as uWS reports it). */

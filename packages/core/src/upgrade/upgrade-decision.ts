@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { toKindlingError } from '@kindling/websocket';
+import { toKindlingError, type IdSource } from '@kindling/websocket';
 import { OriginNotAllowed } from '../errors/rejections.js';
 import { isPromise, runExtractors, type AnyExtractor } from '../extract/extractor.js';
 import { runMiddleware, type Middleware } from '../middleware.js';
@@ -27,7 +27,8 @@ export interface UpgradeRoute {
 export interface UpgradeRequest {
   readonly parts: RequestParts;
   readonly params: Readonly<Record<string, string>>;
-  readonly requestId: string;
+  /** The request id, or the serial standing for a new one (see `resolveRequestIdSource`). */
+  readonly requestId: IdSource;
 }
 
 /** Accept with the extracted values (in extractor order), or refuse with the response to send. */

@@ -1,10 +1,10 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Logger } from 'pino';
-import { runHandler, toKindlingError, type ConnectionOptions, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
+import { idText, runHandler, toKindlingError, type ConnectionOptions, type IdSource, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
 import { MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
 import { isPromise } from '../extract/extractor.js';
 import type { RequestContext } from '../request/request-context.js';
-import { resolveRequestId } from '../request/request-id.js';
+import { resolveRequestIdSource } from '../request/request-id.js';
 import { readRequestParts, type RequestParts } from '../request/request-parts.js';
 import { errorToResponse } from '../response/error-response.js';
 import type { Response } from '../response/response.js';
@@ -72,7 +72,7 @@ export class UpgradePipeline {
       this.#ipLimits.acquire(limits, parts.remoteAddress);
       attempt.holdSlot(this.#ipLimits, limits);
     }
-    const decision = decideUpgrade(route, { parts, params: match.params, requestId: attempt.requestId }, this.#log);
+    const decision = decideUpgrade(route, { parts, params: match.params, requestId: attempt.requestIdSource }, this.#log);
     if (!isPromise(decision)) return attempt.conclude(route, decision);
     attempt.settle(decision.then((d) => () => attempt.conclude(route, d)));
   }
@@ -81,7 +81,7 @@ export class UpgradePipeline {
 /** One upgrade request: answers exactly once, never after an abort. */
 class UpgradeAttempt {
   route = '';
-  readonly requestId: string;
+  readonly #requestId: IdSource;
   #aborted = false;
   #done = false;
   #slot: { readonly ipLimits: IpLimits; readonly limits: RouteIpLimits } | undefined;
@@ -93,7 +93,17 @@ class UpgradeAttempt {
     readonly log: Logger,
     readonly lifecycle: Lifecycle,
   ) {
-    this.requestId = resolveRequestId(parts.headers['x-request-id']);
+    this.#requestId = resolveRequestIdSource(parts.headers['x-request-id']);
+  }
+
+  /** The request id's text (made when first needed: a rejection or a log line). */
+  get requestId(): string {
+    return idText(this.#requestId);
+  }
+
+  /** The request id as kept, for the connection. */
+  get requestIdSource(): IdSource {
+    return this.#requestId;
   }
 
   /** Remembers a per-address connection slot to give back unless the connection opens. */
@@ -147,8 +157,8 @@ class UpgradeAttempt {
         route: route.pattern,
         remoteAddress: this.parts.remoteAddress,
         protocol: ctx.protocol,
-        requestId: this.requestId,
-        data: ctx.locals,
+        requestId: this.#requestId,
+        data: ctx.localsIfCreated,
         logger: this.log,
         options: route.options.connection,
         start: (conn: WebSocketConnection) => {
