@@ -87,7 +87,10 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   // When the first message of each batch waiting in the buffer arrived (batches start every
   // `size` messages from the head, since a batch is always taken whole from the front).
   #starts: number[] = [];
+  // At most one pending timer; it is not cleared when a batch fills before its deadline (the
+  // next batch's deadline is later): when it fires it hands over what is due and re-arms.
   #timer: NodeJS.Timeout | undefined;
+  #timerDue = 0;
   #flushing = false;
   #pumping = false;
   #closed = false;
@@ -226,14 +229,17 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
 
   /** Points the timer at the deadline of the batch at the head of the buffer, if one waits. */
   #arm(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
     if (this.#closed || this.#flushing || this.#buffer.length === 0) return;
-    const wait = (this.#starts[0] as number) + this.#timeoutMs - performance.now();
+    const due = (this.#starts[0] as number) + this.#timeoutMs;
+    if (this.#timer !== undefined) {
+      if (this.#timerDue <= due) return;
+      clearTimeout(this.#timer);
+    }
+    const now = performance.now();
+    const wait = Math.max(1, Math.ceil(due - now));
+    this.#timerDue = now + wait;
     // Not unref'd: a batch in waiting keeps the process alive until it is handed over.
-    this.#timer = setTimeout(this.#onTimer, Math.max(1, Math.ceil(wait)));
+    this.#timer = setTimeout(this.#onTimer, wait);
   }
 
   readonly #onTimer = (): void => {
@@ -250,6 +256,8 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     }
     if (this.#closed && !this.#finished && this.#buffer.length === 0) {
       this.#finished = true;
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
       this.complete();
     }
   }
