@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Runs the Kindling benchmark suite and writes bench/results/<date>-<name>.md and latest.md.
-//   node bench/run.mjs                    every group (about 4 minutes)
+//   node bench/run.mjs                    every group (about 9 minutes)
 //   node bench/run.mjs echo http          selected groups
-//   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only
-// Groups: loadgen, echo, latency, memory, upgrade, broadcast, http. See bench/README.md.
+//   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only (and the
+//                                         heartbeat group's Kindling server)
+//   node bench/run.mjs --tmp memory       write to bench/results/tmp/ (a trial run, not a result)
+// Groups: loadgen, echo, latency, memory, heartbeat, upgrade, broadcast, http. See bench/README.md.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { broadcastGroup } from './lib/broadcast.mjs';
 import { echoGroup, loadgenGroup } from './lib/echo.mjs';
+import { heartbeatGroup } from './lib/heartbeat.mjs';
 import { httpGroup } from './lib/http.mjs';
 import { latencyGroup } from './lib/latency.mjs';
 import { memoryGroup } from './lib/memory.mjs';
@@ -16,14 +19,21 @@ import { machine, render, targets } from './lib/report.mjs';
 import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
-const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'upgrade', 'broadcast', 'http'];
+const GROUPS = ['loadgen', 'echo', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http'];
 const RUN_LIMIT_MS = 15 * 60_000;
 
 const FULL = {
   loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
-  echo: { warmup: 2, duration: 4, rounds: 2, servers: ['raw', 'mh', 'forawait', 'batch', 'ws', 'fastify', 'socketio'] },
+  echo: {
+    warmup: 2, duration: 4, rounds: 2,
+    servers: ['raw', 'mh', 'forawait', 'batch', 'batch-replies', 'ws', 'fastify', 'socketio'],
+  },
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
-  memory: { conns: 10_000, baselineMs: 1_000, settleMs: 2_000, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
+  memory: {
+    conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 35_000, settledMaxMs: 45_000,
+    servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'],
+  },
+  heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'ws', 'fastify'] },
   broadcast: { subscribers: 10_000, inflight: 16, warmup: 1, duration: 4, servers: ['raw-pub', 'kindling-pub', 'ws-pub'] },
   http: { conns: 100, warmup: 1, duration: 4, servers: ['raw-http', 'kindling-http'] },
@@ -33,7 +43,11 @@ const SMOKE = {
   loadgen: { depths: [64], warmup: 0.2, duration: 1 },
   echo: { warmup: 0.2, duration: 1, rounds: 1, servers: ['raw'] },
   latency: { rate: 5_000, warmup: 0.2, duration: 1, servers: ['raw'] },
-  memory: { conns: 1_000, baselineMs: 200, settleMs: 200, servers: ['raw'] },
+  memory: {
+    conns: 1_000, baselineMs: 200, settleMs: 200, stableMs: 1_000, settledMinMs: 1_000, settledMaxMs: 3_000,
+    servers: ['raw'],
+  },
+  heartbeat: { conns: 1_000, settleMs: 200, windowMs: 3_000, routes: ['/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 0.2, duration: 1, servers: ['raw'] },
   broadcast: { subscribers: 1_000, inflight: 16, warmup: 0.2, duration: 1, servers: ['raw-pub'] },
   http: { conns: 50, warmup: 0, duration: 1, servers: ['raw-http'] },
@@ -41,17 +55,18 @@ const SMOKE = {
 
 function usage(code) {
   process.stderr.write(
-    'usage: node bench/run.mjs [--smoke] [--name NAME] [--rounds N] [group ...]\n' +
+    'usage: node bench/run.mjs [--smoke] [--tmp] [--name NAME] [--rounds N] [group ...]\n' +
       `groups: ${GROUPS.join(', ')} (default: all)\n`,
   );
   process.exit(code);
 }
 
 function parseArgs(argv) {
-  const opts = { groups: [], smoke: false, name: undefined, rounds: undefined };
+  const opts = { groups: [], smoke: false, tmp: false, name: undefined, rounds: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--smoke') opts.smoke = true;
+    else if (a === '--tmp') opts.tmp = true;
     else if (a === '--name') opts.name = argv[++i];
     else if (a === '--rounds') opts.rounds = Number(argv[++i]);
     else if (a === '-h' || a === '--help') usage(0);
@@ -72,6 +87,7 @@ const RUNNERS = {
   echo: (cfg) => echoGroup(cfg, cfg.servers),
   latency: (cfg) => latencyGroup(cfg, cfg.servers),
   memory: (cfg) => memoryGroup(cfg, cfg.servers),
+  heartbeat: (cfg) => heartbeatGroup(cfg),
   upgrade: (cfg) => upgradeGroup(cfg, cfg.servers),
   broadcast: (cfg) => broadcastGroup(cfg, cfg.servers),
   http: (cfg) => httpGroup(cfg, cfg.servers),
@@ -108,18 +124,28 @@ async function main() {
     groups,
     targetRows: opts.smoke
       ? []
-      : targets(byId, { memoryConns: config.memory.conns, broadcastSubscribers: config.broadcast.subscribers }),
+      : targets(byId, {
+          memoryConns: config.memory.conns,
+          memoryEarlyS: config.memory.settleMs / 1000,
+          broadcastSubscribers: config.broadcast.subscribers,
+          heartbeatConns: config.heartbeat.conns,
+        }),
   });
-  const dir = join(BENCH_DIR, 'results', opts.smoke ? 'tmp' : '');
+  // smoke and --tmp runs are trials: scratch directory, and latest.md stays the last real result
+  const trial = opts.smoke || opts.tmp;
+  const dir = join(BENCH_DIR, 'results', trial ? 'tmp' : '');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${day}-${name}.md`);
   writeFileSync(file, markdown);
-  if (!opts.smoke) copyFileSync(file, join(dir, 'latest.md'));
+  if (!trial) copyFileSync(file, join(dir, 'latest.md'));
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${file}`);
   if (opts.smoke) {
     const failed = groups.filter(
-      (g) => g.data?.selftestFailed || g.rows.some((row) => row.some((c) => String(c).startsWith('n/a'))),
+      (g) =>
+        g.data?.selftestFailed ||
+        g.data?.checkFailed ||
+        g.rows.some((row) => row.some((c) => String(c).startsWith('n/a'))),
     );
     if (failed.length) {
       log(`smoke: FAILED in ${failed.map((g) => g.id).join(', ')}`);

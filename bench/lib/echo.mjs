@@ -11,6 +11,7 @@ function echoArgs(def, server, cfg, inflight = INFLIGHT) {
   return [
     'echo', '-p', server.port, ...targetArgs(def), '-c', CONNS, '-k', inflight, '-s', PAYLOAD,
     '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
+    ...(def.batchedReplies ? ['--batched-replies'] : []),
   ].map(String);
 }
 
@@ -53,6 +54,7 @@ export async function echoGroup(cfg, ids) {
     if (runs.some((r) => r.mismatched)) notes.push('wrong echoes');
     if (runs.some((r) => r.closed_by_server)) notes.push('server closed connections');
     if (runs.some((r) => r.failed)) notes.push('some connections failed');
+    if (SERVERS[id].batchedReplies) notes.push(`${(b.echoes / b.reply_frames).toFixed(1)} echoes per reply frame`);
     if (error) notes.push(`a later round failed: ${error}`);
     if (noise(b)) notes.push(noise(b));
     return [
@@ -67,7 +69,11 @@ export async function echoGroup(cfg, ids) {
     intro:
       `${CONNS} connections × ${INFLIGHT} messages in flight, ${PAYLOAD}-byte text frames; ` +
       `${cfg.warmup} s warm-up, ${cfg.duration} s measured, best of ${cfg.rounds} interleaved round(s), ` +
-      'a fresh server process for each measurement. CPU columns: share of one core over the measured window.',
+      'a fresh server process for each measurement. CPU columns: share of one core over the measured window.' +
+      (ids.some((id) => SERVERS[id].batchedReplies)
+        ? ' "One reply per batch" answers each batch with one frame holding its messages back to back; the ' +
+          'load generator checks every chunk and counts each as an echo. The other rows reply message by message.'
+        : ''),
     columns: ['Server', 'echoes/s', '× raw uWS', 'rounds (min – max)', 'server CPU', 'loadgen CPU', 'notes'],
     rows,
     data,
@@ -110,7 +116,7 @@ export async function loadgenGroup(cfg) {
     columns: ['connections × in flight', 'echoes/s', 'server CPU', 'loadgen CPU', 'bound by', 'notes'],
     rows,
     extra: {
-      title: 'Protocol self-test (against a `ws` server that fragments, pings, closes and rejects)',
+      title: 'Protocol self-test (against a `ws` server that fragments, pings, closes, batches and rejects)',
       columns: ['check', 'result', 'detail'],
       rows: selftest.value ?? [['self-test', 'FAIL', selftest.error]],
     },

@@ -144,32 +144,49 @@ export function runLoadgen(args, { timeoutMs }) {
 }
 
 /**
- * Runs `loadgen connect` and resolves once its connections are held; `release()` lets it close
- * them and exit.
+ * Runs `loadgen connect` and resolves once its connections are held; `stats()` asks it for the
+ * pings it has answered so far (cumulative, with `open` and `closed_by_server`); `release()` lets
+ * it close them and exit.
  */
 export function holdConnections(args, { timeoutMs }) {
   const cmd = `${pinning.loadgen}${quote(LOADGEN)} connect ${args.map(quote).join(' ')}`;
   const child = track(spawn('bash', ['-c', withNofile(cmd)], { stdio: ['pipe', 'pipe', 'pipe'] }));
   let out = '';
   let err = '';
+  let statsSeen = 0;
+  const waiting = []; // stats() calls not answered yet, oldest first
   child.stderr.on('data', (d) => (err = (err + d).slice(-4096)));
+  child.stdin.on('error', () => undefined); // EPIPE once it exited: `exited` reports that
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   void exited.then(() => clearTimeout(timer));
+  const gone = (code) => new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`);
   const held = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
-      const holding = jsonLines(out).find((j) => j.event === 'holding');
+      const lines = jsonLines(out.slice(0, out.lastIndexOf('\n') + 1)); // whole lines only
+      const holding = lines.find((j) => j.event === 'holding');
       if (holding) resolve(holding);
+      const stats = lines.filter((j) => j.event === 'stats');
+      while (statsSeen < stats.length && waiting.length) waiting.shift().resolve(stats[statsSeen++]);
     });
-    void exited.then((code) => reject(new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
+    void exited.then((code) => {
+      reject(gone(code));
+      for (const w of waiting.splice(0)) w.reject(gone(code));
+    });
   });
+  const stats = () =>
+    new Promise((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null) return reject(gone(child.exitCode));
+      waiting.push({ resolve, reject });
+      child.stdin.write('stats\n');
+    });
   const release = async () => {
     child.stdin.end('\n');
     await exited;
     return jsonLines(out).find((j) => j.event === 'released');
   };
-  return { held, release };
+  return { held, stats, release };
 }
 
 /** Resident set size of a process in bytes (VmRSS). */

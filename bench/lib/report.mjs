@@ -56,7 +56,7 @@ const table = (columns, rows) =>
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** Compares the run's figures with DESIGN §9 (and the HTTP target of the bench brief). */
-export function targets(byId, { memoryConns, broadcastSubscribers }) {
+export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers, heartbeatConns }) {
   const echo = byId.echo?.data ?? {};
   const mem = byId.memory?.data ?? {};
   const up = byId.upgrade?.data ?? {};
@@ -70,16 +70,43 @@ export function targets(byId, { memoryConns, broadcastSubscribers }) {
   };
   ratioRow('messageHandler echo ≥ 0.90 × raw uWS', byId.echo, echo.mh, echo.raw, 0.9);
   ratioRow('`for await` echo ≥ 0.75 × raw uWS', byId.echo, echo.forawait, echo.raw, 0.75);
-  ratioRow('batchHandler echo ≥ 1.0 × raw uWS', byId.echo, echo.batch, echo.raw, 1.0);
+  {
+    // Batching exists to save frames and handler calls, so the target reads the row that answers
+    // each batch with one frame; the message-by-message row is shown alongside.
+    const what = 'batchHandler echo ≥ 1.0 × raw uWS (one reply per batch)';
+    const r = echo['batch-replies'] / echo.raw;
+    const each = echo.batch / echo.raw;
+    const perMessage = Number.isFinite(each) ? `; one reply per message: ${fmtRatio(each)}` : '';
+    if (!byId.echo) rows.push([what, '—', 'not run']);
+    else if (!Number.isFinite(r)) rows.push([what, `—${perMessage}`, 'n/a (a server did not run)']);
+    else rows.push([what, `${fmtRatio(r)}${perMessage}`, r >= 1.0 ? 'met' : 'NOT met']);
+  }
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
-    const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit (${label})`;
+    const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
     const v = mem[id];
     if (!byId.memory) rows.push([what, '—', 'not run']);
-    else if (!Number.isFinite(v)) rows.push([what, '—', 'n/a (server did not run)']);
+    else if (!Number.isFinite(v?.settled)) rows.push([what, '—', 'n/a (server did not run)']);
     else {
       const at = memoryConns === 10_000 ? '' : ` (at ${memoryConns} connections, not 10k)`;
-      rows.push([what, `${(v / 1024).toFixed(2)} KB${at}`, v <= 1536 ? 'met' : 'NOT met']);
+      const early = `; ${(v.early / 1024).toFixed(2)} KB ${memoryEarlyS} s after opening`;
+      rows.push([what, `${(v.settled / 1024).toFixed(2)} KB${at}${early}`, v.settled <= 1536 ? 'met' : 'NOT met']);
     }
+  }
+  {
+    // The design asks only that the sweep's cost is measured: the figure, with no threshold.
+    const what = 'heartbeat sweep CPU at 10k idle connections (measured; no threshold)';
+    const hb = byId.heartbeat?.data?.routes ?? {};
+    const at = heartbeatConns === 10_000 ? '' : ` (at ${heartbeatConns} connections, not 10k)`;
+    const parts = [['/idle-1s', 'pinged every second'], ['/idle', 'default 30 s'], ['/idle-off', 'off']]
+      .filter(([path]) => hb[path])
+      .map(([path, label]) => {
+        const { cpu, perConn } = hb[path];
+        if (!(cpu > 0)) return `${label}: no CPU time counted (under one clock tick)`;
+        return `${label}: ${(cpu * 100).toFixed(1)}% of a core (${perConn.toFixed(2)} µs per connection-second)`;
+      });
+    if (!byId.heartbeat) rows.push([what, '—', 'not run']);
+    else if (!parts.length) rows.push([what, '—', 'n/a (server did not run)']);
+    else rows.push([what, `${parts.join('; ')}${at}`, 'measured']);
   }
   {
     const what = 'upgrades/s with 7 extractors (one a DTO) ≥ 0.6 × raw uWS';

@@ -1,10 +1,14 @@
 // The load generator's protocol self-test, against a `ws` server in this process that fragments
 // its echoes, pings, closes and rejects on purpose. Part of the "loadgen" group.
 import { WebSocketServer } from 'ws';
-import { holdConnections, runLoadgen } from './proc.mjs';
+import { holdConnections, runLoadgen, sleep } from './proc.mjs';
 import { attempt, fmtUs, log } from './servers.mjs';
 
-/** Starts the misbehaving server: /frag echoes in 3 fragments, /close closes after 10 messages. */
+/**
+ * Starts the misbehaving server: /frag echoes in 3 fragments, /close closes after 10 messages,
+ * /batch answers every 4 messages with one frame holding them back to back, /batch-bad does the
+ * same with the last byte changed.
+ */
 async function startTestServer() {
   const stats = { pongs: 0, closeCodes: [] };
   const wss = new WebSocketServer({
@@ -22,9 +26,16 @@ async function startTestServer() {
       clearInterval(pinger);
       if (mode === '/close') stats.closeCodes.push(code);
     });
+    const pending = [];
     ws.on('message', (data, isBinary) => {
       count++;
       if (mode === '/close' && count === 10) return ws.close(1000, 'bye');
+      if (mode.startsWith('/batch')) {
+        if (pending.push(data) < 4) return;
+        const reply = Buffer.concat(pending.splice(0));
+        if (mode === '/batch-bad') reply[reply.length - 1] ^= 1;
+        return ws.send(reply, { binary: isBinary });
+      }
       if (mode !== '/frag') return ws.send(data, { binary: isBinary });
       const third = Math.ceil(data.length / 3);
       for (let i = 0; i < 3; i++) {
@@ -62,6 +73,18 @@ const CHECKS = [
     detail: (r, s) => `${r.closed_by_server} closed, server saw codes ${[...new Set(s.closeCodes)].join(',') || 'none'}`,
   },
   {
+    what: 'batched replies: one frame counts as its 4 echoes',
+    args: ['echo', '--path', '/batch', '--batched-replies', '-c', '4', '-k', '8', '-w', '0.2', '-d', '0.5'],
+    ok: (r) => r.echoes > 0 && r.mismatched === 0 && r.echoes === 4 * r.reply_frames,
+    detail: (r) => `${r.echoes} echoes in ${r.reply_frames} frames, ${r.mismatched} wrong`,
+  },
+  {
+    what: 'batched replies: a wrong chunk is counted wrong',
+    args: ['echo', '--path', '/batch-bad', '--batched-replies', '-c', '4', '-k', '8', '-w', '0.1', '-d', '0.3'],
+    ok: (r) => r.mismatched > 0,
+    detail: (r) => `${r.mismatched} wrong`,
+  },
+  {
     what: 'non-101 responses counted apart',
     args: ['upgrade', '--path', '/reject', '-w', '0.1', '-d', '0.5', '--concurrency', '10'],
     ok: (r) => r.upgrades === 0 && r.non101 > 0 && r.statuses['403'] === r.non101,
@@ -95,13 +118,16 @@ export async function selftestRows() {
     const hold = await attempt(async () => {
       const h = holdConnections(['-p', String(server.port), '-c', '200', '--hold', '20'], { timeoutMs: 30_000 });
       const held = await h.held;
+      const first = await h.stats();
+      await sleep(200);
+      const second = await h.stats();
       const released = await h.release();
-      return { held, released };
+      return { held, pings: second.pings - first.pings, open: second.open, released };
     });
     const v = hold.value;
-    rows.push(['idle connections held and released',
-      v && v.held.connected === 200 && v.released ? 'pass' : 'FAIL',
-      v ? `${v.held.connected}/200 connected, released: ${Boolean(v.released)}` : hold.error]);
+    rows.push(['idle connections held, pings counted on request, released',
+      v && v.held.connected === 200 && v.open === 200 && v.pings > 0 && v.released ? 'pass' : 'FAIL',
+      v ? `${v.held.connected}/200 connected, ${v.pings} pings in 0.2 s, released: ${Boolean(v.released)}` : hold.error]);
   } finally {
     await server.close();
   }

@@ -2,8 +2,9 @@
 import { startServer, Unavailable, waitForQuiet } from './proc.mjs';
 
 /**
- * Each server: a file in bench/servers/, the path the load generator requests, and for the
- * Kindling echo servers the route with heartbeat and rate limit on.
+ * Each server: a file in bench/servers/, the path the load generator requests, for the Kindling
+ * echo servers the route with heartbeat and rate limit on, and `batchedReplies` for a server that
+ * answers a batch of messages with one frame (the load generator then counts its echoes).
  */
 export const SERVERS = {
   raw: { label: 'raw uWS', file: 'raw-uws-echo.mjs', path: '/' },
@@ -19,7 +20,13 @@ export const SERVERS = {
     path: '/echo',
     policiesPath: '/echo-policies',
   },
-  batch: { label: 'Kindling batchHandler', file: 'kindling-ws-echo-batch-handler.mjs', path: '/echo' },
+  batch: { label: 'Kindling batchHandler, one reply per message', file: 'kindling-ws-echo-batch-handler.mjs', path: '/echo' },
+  'batch-replies': {
+    label: 'Kindling batchHandler, one reply per batch',
+    file: 'kindling-ws-echo-batch-replies.mjs',
+    path: '/echo',
+    batchedReplies: true,
+  },
   ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
   fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },
   socketio: { label: 'socket.io', file: 'socketio-echo.mjs', proto: 'socketio' },

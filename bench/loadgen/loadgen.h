@@ -30,6 +30,7 @@ typedef struct {
     int verify;         /* compare echoed payloads with what was sent */
     int server_pid;     /* if set, its CPU time over the window is reported */
     const char *pub_path; /* broadcast: the publisher's path */
+    int batched_replies;  /* echo: a reply frame may hold several echoes back to back */
 } lg_config;
 
 enum lg_state {
@@ -85,8 +86,10 @@ void lg_queue_frame(lg_conn *c, int opcode, const void *payload, size_t n);
 void lg_flush_all(void);
 int lg_poll(int64_t timeout_ns);       /* one epoll round; returns events handled or -1 on EINTR */
 void lg_watch_stdin(void);
-int lg_stdin_closed(void);
+int lg_stdin_closed(void);             /* EOF, or a line other than "stats" */
+int lg_stdin_take_stats(void);         /* "stats" lines read since the last call */
 extern volatile int g_stop;            /* set by SIGINT/SIGTERM */
+extern uint64_t g_pings;               /* pings received (and answered) on every connection */
 
 /* frames (frame.c) */
 size_t lg_frame_header(uint8_t *out, int opcode, size_t n, const uint8_t mask[4]);

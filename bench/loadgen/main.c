@@ -19,6 +19,7 @@ static void usage(FILE *f) {
             "  latency  fixed rate R msgs/s over N connections, reports percentiles (-r 20000 -c 100)\n"
             "  connect  opens N idle connections, holds them until stdin gets a line or closes,\n"
             "           SIGINT/SIGTERM, or --hold seconds pass                  (-c 10000 --hold 60)\n"
+            "           a line \"stats\" instead prints the pings answered so far, and holds on\n"
             "  upgrade  handshake, close, repeat with C concurrent; counts 101s (--concurrency 50)\n"
             "  broadcast  N subscribers on --path, one publisher on --pub-path keeping K messages\n"
             "           in flight (as seen by the first subscriber); counts deliveries/s (-c 10000 -k 4)\n"
@@ -40,6 +41,8 @@ static void usage(FILE *f) {
             "  --no-verify        do not compare echoed payloads\n"
             "  --server-pid PID   also report the server's CPU use over the measured window\n"
             "  --pub-path P       broadcast: the publisher's path (default /pub)\n"
+            "  --batched-replies  echo: a reply frame may carry several echoes back to back (its\n"
+            "                     length a multiple of the message's, every chunk the message)\n"
             "Prints one JSON line with the results on stdout; progress goes to stderr.\n",
             LG_MAX_HEADERS);
 }
@@ -79,7 +82,7 @@ int main(int argc, char **argv) {
         {"warmup", required_argument, 0, 'w'},   {"rate", required_argument, 0, 'r'},
         {"concurrency", required_argument, 0, 5}, {"hold", required_argument, 0, 6},
         {"no-verify", no_argument, 0, 7},        {"server-pid", required_argument, 0, 8}, {"pub-path", required_argument, 0, 9},
-        {0, 0, 0, 0}};
+        {"batched-replies", no_argument, 0, 10},  {0, 0, 0, 0}};
     optind = 2;
     int o;
     while ((o = getopt_long(argc, argv, "p:H:c:k:s:d:w:r:", opts, NULL)) != -1) {
@@ -107,6 +110,7 @@ int main(int argc, char **argv) {
         case 7: g_cfg.verify = 0; break;
         case 8: g_cfg.server_pid = atoi(optarg); break;
         case 9: g_cfg.pub_path = optarg; break;
+        case 10: g_cfg.batched_replies = 1; break;
         default: usage(stderr); return 2;
         }
     }
@@ -127,6 +131,11 @@ int main(int argc, char **argv) {
     if (g_cfg.conns < 1 || g_cfg.inflight < 1 || g_cfg.payload < 0 || g_cfg.duration <= 0 ||
         g_cfg.concurrency < 1 || g_cfg.rate <= 0) {
         fprintf(stderr, "loadgen: invalid option value\n");
+        return 2;
+    }
+    /* a socket.io packet cannot be split by length, and an empty message has no chunks */
+    if (g_cfg.batched_replies && (g_cfg.proto != LG_PROTO_WS || g_cfg.payload < 1)) {
+        fprintf(stderr, "loadgen: --batched-replies needs --proto ws and -s 1 or more\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

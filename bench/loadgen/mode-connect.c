@@ -1,7 +1,9 @@
 /* connect: opens N idle connections and holds them (answering pings) until released:
  * a line on stdin or its end, SIGINT/SIGTERM, or --hold seconds. Prints one JSON line once
  * every connection has settled, so a caller can measure the server meanwhile, and a second
- * line when released. */
+ * line when released. A line "stats" on stdin prints the pings answered so far at once (a
+ * caller reads it at both edges of its own window; the count is cumulative, so nothing is
+ * lost between two requests) and keeps holding. */
 #include <stdio.h>
 
 #include "loadgen.h"
@@ -20,6 +22,14 @@ static void on_close(lg_conn *c) {
     else { opener.opened--; opener.failed++; }
 }
 
+static void print_stats(const char *event, int64_t since) {
+    printf("{\"mode\":\"connect\",\"event\":\"%s\",\"seconds\":%.3f,\"open\":%d,\"pings\":%llu,"
+           "\"closed_by_server\":%llu}\n",
+           event, (double)(lg_now_ns() - since) / 1e9, opener.opened - (int)closed, (unsigned long long)g_pings,
+           (unsigned long long)closed);
+    fflush(stdout);
+}
+
 int mode_connect(void) {
     lg_handlers h = {on_open, on_message, on_reject, on_close};
     lg_init(&h, g_cfg.conns);
@@ -35,14 +45,15 @@ int mode_connect(void) {
     fflush(stdout);
 
     lg_watch_stdin();
-    int64_t until = lg_now_ns() + (int64_t)(g_cfg.hold * 1e9);
+    int64_t held = lg_now_ns();
+    int64_t until = held + (int64_t)(g_cfg.hold * 1e9);
     int64_t now;
     while (!g_stop && !lg_stdin_closed() && (now = lg_now_ns()) < until) {
         int64_t wait = until - now;
         lg_poll(wait < 100000000LL ? wait : 100000000LL);
+        for (int n = lg_stdin_take_stats(); n > 0; n--) print_stats("stats", held);
     }
+    print_stats("released", held);
     lg_close_all(g_cfg.conns);
-    printf("{\"mode\":\"connect\",\"event\":\"released\",\"closed_by_server\":%llu}\n", (unsigned long long)closed);
-    fflush(stdout);
     return open == g_cfg.conns ? 0 : 1;
 }

@@ -1,4 +1,7 @@
-/* echo: N connections keep K messages in flight each; every echo received sends the next one. */
+/* echo: N connections keep K messages in flight each; every echo received sends the next one.
+ * With --batched-replies a server may answer several messages with one frame holding their
+ * echoes back to back (a batching handler's honest reply): such a frame counts as that many
+ * echoes and sends that many new messages. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,7 @@ static size_t frame_len;
 static uint8_t *expected;
 static size_t expected_len;
 static unsigned variant;
-static uint64_t received, mismatched, closed;
+static uint64_t received, frames_received, mismatched, closed;
 static int all_open;
 
 /* The application message: the payload itself, or a socket.io event carrying it. */
@@ -43,13 +46,31 @@ static void on_open(lg_conn *c) {
     for (int i = 0; i < g_cfg.inflight; i++) send_one(c);
 }
 
+/* How many echoes a reply frame of n bytes carries: n / len when it is a positive multiple of
+ * the message length, no more than are in flight, and (verifying) every chunk is the message.
+ * Anything else is one wrong echo, so a broken server cannot stall or inflate the count. */
+static int64_t batched_echoes(const lg_conn *c, const uint8_t *p, size_t n) {
+    if (n == 0 || n % expected_len != 0 || (int64_t)(n / expected_len) > c->inflight) return -1;
+    if (g_cfg.verify)
+        for (size_t off = 0; off < n; off += expected_len)
+            if (memcmp(p + off, expected, expected_len) != 0) return -1;
+    return (int64_t)(n / expected_len);
+}
+
 static void on_message(lg_conn *c, const uint8_t *p, size_t n, int opcode) {
     (void)opcode;
-    if (g_cfg.verify && (n != expected_len || memcmp(p, expected, n) != 0)) mismatched++;
-    received++;
-    c->received++;
-    c->inflight--;
-    send_one(c);
+    int64_t k = 1;
+    if (g_cfg.batched_replies) {
+        k = batched_echoes(c, p, n);
+        if (k < 0) { mismatched++; k = 1; }
+    } else if (g_cfg.verify && (n != expected_len || memcmp(p, expected, n) != 0)) {
+        mismatched++;
+    }
+    frames_received++;
+    received += (uint64_t)k;
+    c->received += (uint64_t)k;
+    c->inflight -= k;
+    for (int64_t i = 0; i < k; i++) send_one(c);
 }
 
 static void on_reject(lg_conn *c, int status) {
@@ -101,11 +122,11 @@ int mode_echo(void) {
     lg_flush_all();
     int64_t t0 = lg_now_ns();
     int64_t ws = run_until(t0 + (int64_t)(g_cfg.warmup * 1e9));
-    uint64_t r0 = received;
+    uint64_t r0 = received, f0 = frames_received;
     lg_cpu_window cpu;
     lg_cpu_begin(&cpu);
     int64_t we = run_until(ws + (int64_t)(g_cfg.duration * 1e9));
-    uint64_t r1 = received;
+    uint64_t r1 = received, f1 = frames_received;
     char cpujson[128];
     lg_cpu_end_json(&cpu, cpujson, sizeof cpujson);
     double secs = (double)(we - ws) / 1e9;
@@ -121,9 +142,11 @@ int mode_echo(void) {
             g_cfg.inflight, g_cfg.payload);
     printf("{\"mode\":\"echo\",\"conns\":%d,\"open\":%d,\"inflight\":%d,\"payload\":%d,"
            "\"seconds\":%.3f,\"echoes\":%llu,\"echoes_per_sec\":%.0f,\"mismatched\":%llu,"
+           "\"reply_frames\":%llu,\"batched_replies\":%s,"
            "\"closed_by_server\":%llu,\"failed\":%d,\"per_conn_min\":%llu,\"per_conn_max\":%llu%s}\n",
            g_cfg.conns, open, g_cfg.inflight, g_cfg.payload, secs, (unsigned long long)(r1 - r0), rate,
-           (unsigned long long)mismatched, (unsigned long long)closed, opener.failed,
+           (unsigned long long)mismatched, (unsigned long long)(f1 - f0),
+           g_cfg.batched_replies ? "true" : "false", (unsigned long long)closed, opener.failed,
            (unsigned long long)min, (unsigned long long)max, cpujson);
     return mismatched || closed ? 1 : 0;
 }

@@ -18,6 +18,7 @@
 #define MAX_FRAME ((uint64_t)1 << 30)
 
 volatile int g_stop;
+uint64_t g_pings;
 static int g_ep = -1;
 static lg_conn *g_conns;
 static int g_nconns;
@@ -27,6 +28,9 @@ static lg_conn **g_dirty;
 static int g_ndirty;
 static int g_stdin_marker;
 static int g_stdin_closed;
+static int g_stdin_stats;
+static char g_line[16]; /* the stdin line being read; longer lines are cut (they release anyway) */
+static size_t g_linelen;
 static struct sockaddr_in g_addr;
 
 static void *xrealloc(void *p, size_t n) {
@@ -230,7 +234,7 @@ static size_t process(lg_conn *c, uint8_t *data, size_t len, uint32_t gen) {
             g_h.on_close(c);
             return len;
         }
-        if (op == 0x9) { lg_queue_frame(c, 0xA, p, (size_t)n); continue; }
+        if (op == 0x9) { g_pings++; lg_queue_frame(c, 0xA, p, (size_t)n); continue; }
         if (op == 0xA) continue;
         if (op == 0 || !fin) {
             if (op != 0) { c->fragop = op; c->fraglen = 0; }
@@ -297,6 +301,31 @@ void lg_watch_stdin(void) {
 
 int lg_stdin_closed(void) { return g_stdin_closed; }
 
+int lg_stdin_take_stats(void) {
+    int n = g_stdin_stats;
+    g_stdin_stats = 0;
+    return n;
+}
+
+/* A line "stats" asks for a report; any other line (an empty one too) or EOF releases. */
+static void read_stdin(void) {
+    char buf[256];
+    ssize_t r = read(0, buf, sizeof buf);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    for (ssize_t i = 0; i < r && !g_stdin_closed; i++) {
+        if (buf[i] != '\n') {
+            if (g_linelen < sizeof g_line - 1) g_line[g_linelen++] = buf[i];
+            continue;
+        }
+        g_line[g_linelen] = 0;
+        if (strcmp(g_line, "stats") == 0) g_stdin_stats++;
+        else g_stdin_closed = 1;
+        g_linelen = 0;
+    }
+    if (r <= 0) g_stdin_closed = 1;
+    if (g_stdin_closed) epoll_ctl(g_ep, EPOLL_CTL_DEL, 0, NULL);
+}
+
 int lg_poll(int64_t timeout_ns) {
     struct epoll_event evs[512];
     struct timespec ts, *tp = NULL;
@@ -309,12 +338,7 @@ int lg_poll(int64_t timeout_ns) {
     if (n < 0) return errno == EINTR ? -1 : 0;
     for (int i = 0; i < n; i++) {
         if (evs[i].data.ptr == &g_stdin_marker) {
-            char buf[256];
-            ssize_t r = read(0, buf, sizeof buf);
-            if (r <= 0 || memchr(buf, '\n', (size_t)r)) {
-                g_stdin_closed = 1;
-                epoll_ctl(g_ep, EPOLL_CTL_DEL, 0, NULL);
-            }
+            if (!g_stdin_closed) read_stdin();
             continue;
         }
         lg_conn *c = evs[i].data.ptr;
