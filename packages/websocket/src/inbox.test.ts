@@ -61,6 +61,33 @@ describe('Inbox', () => {
   });
 });
 
+describe('Inbox: onQueued and iterator results', () => {
+  it('onQueued sees the items that wait for a reader, not those handed over or refused', async () => {
+    const queued: string[] = [];
+    const inbox = new Inbox<string>(1, (item) => queued.push(item));
+    const reader = inbox.next();
+    assert.equal(inbox.push('handed'), true);
+    assert.equal(inbox.push('waits'), true);
+    assert.equal(inbox.push('refused'), false);
+    assert.equal(await reader, 'handed');
+    assert.deepEqual(queued, ['waits']);
+    inbox.close();
+    assert.equal(inbox.push('closed'), false);
+    assert.deepEqual(queued, ['waits']);
+  });
+
+  it('iterator results list value before done, whether the item waited or was handed over', async () => {
+    const inbox = new Inbox<string>(4);
+    const waiting = inbox.nextResult();
+    inbox.push('handed');
+    inbox.push('queued');
+    for (const result of [await waiting, await inbox.nextResult()]) {
+      assert.deepEqual(Object.keys(result), ['value', 'done']);
+      assert.equal(Object.getPrototypeOf(result), Object.prototype);
+    }
+  });
+});
+
 describe('Inbox with several waiting readers', () => {
   it('serves them in the order they asked, across next, nextResult and nextWithin', async () => {
     const inbox = new Inbox<number>(4);

@@ -10,6 +10,15 @@ const ITERATOR = 1;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+/**
+ * The iterator result for `value`. With its keys in this order the object gets the engine's
+ * built-in iterator-result shape (`done` first would not), and resolving a promise with an
+ * object of that shape skips the look-up of a `then` method that any other object costs.
+ */
+function yieldResult<T>(value: T): IteratorYieldResult<T> {
+  return { value, done: false };
+}
+
 interface Waiting {
   readonly resolve: Resolver;
   readonly kind: number;
@@ -33,6 +42,7 @@ export class Inbox<T> {
   };
 
   readonly capacity: number;
+  readonly #onQueued: ((item: T) => void) | undefined;
   // Allocated on first queued item: a reader that keeps up never needs the ring.
   #slots: (T | undefined)[] | undefined = undefined;
   #head = 0;
@@ -46,8 +56,13 @@ export class Inbox<T> {
   #timers: Map<Resolver, NodeJS.Timeout> | undefined = undefined;
   #closed = false;
 
-  constructor(capacity: number) {
+  /**
+   * @param capacity the most items that wait at once (items handed to a waiting reader do not count)
+   * @param onQueued called with an item that has to wait for a reader, e.g. to store it compactly
+   */
+  constructor(capacity: number, onQueued?: (item: T) => void) {
     this.capacity = capacity;
+    this.#onQueued = onQueued;
   }
 
   /** Items waiting to be read. */
@@ -68,7 +83,7 @@ export class Inbox<T> {
       const kind = this.#waiterKind;
       this.#nextWaiter();
       if (this.#timers !== undefined) this.#clearTimer(waiter);
-      waiter(kind === ITERATOR ? { done: false, value: item } : item);
+      waiter(kind === ITERATOR ? yieldResult(item) : item);
       return true;
     }
     if (this.#size >= this.capacity) return false;
@@ -76,6 +91,7 @@ export class Inbox<T> {
     if (slots === undefined || this.#size === slots.length) slots = this.#grow();
     slots[(this.#head + this.#size) & (slots.length - 1)] = item;
     this.#size++;
+    this.#onQueued?.(item);
     return true;
   }
 
@@ -88,7 +104,7 @@ export class Inbox<T> {
 
   /** Like `next()` as an iterator result, for `for await`. */
   nextResult(): Promise<IteratorResult<T, undefined>> {
-    if (this.#size > 0) return Promise.resolve({ done: false, value: this.#shift() });
+    if (this.#size > 0) return Promise.resolve(yieldResult(this.#shift()));
     if (this.#closed) return Promise.resolve(DONE);
     return this.#wait(ITERATOR) as Promise<IteratorResult<T, undefined>>;
   }

@@ -1,6 +1,6 @@
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { Inbox, TIMEOUT } from './inbox.js';
-import type { Message } from './message.js';
+import { settleQueued, type Message } from './message.js';
 
 // Stands in for the inbox of a connection that closed before anything read from it.
 const CLOSED = new Inbox<Message>(0);
@@ -21,7 +21,7 @@ export abstract class MessageReceiver implements AsyncIterable<Message> {
   /** Received messages not read yet (created on first use). */
   protected get inbox(): Inbox<Message> {
     let inbox = this.#inbox;
-    if (inbox === undefined) inbox = this.#inbox = new Inbox(this.inboxCapacity);
+    if (inbox === undefined) inbox = this.#inbox = new Inbox(this.inboxCapacity, settleQueued);
     return inbox;
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { KindlingError } from './errors/kindling-error.js';
-import { binaryMessage, decodeNow, isMessage, liveFrameOf, liveMessage, messageFromFrame, releaseFrame, textMessage } from './message.js';
+import { binaryMessage, decodeNow, isMessage, liveFrameOf, liveMessage, messageFromFrame, releaseFrame, settleQueued, textMessage } from './message.js';
 
 describe('Message', () => {
   it('builds text messages from frames and parses JSON', () => {
@@ -89,14 +89,70 @@ describe('live messages (read from the frame during the engine callback)', () =>
     detach(frame);
     assert.deepEqual(msg.type === 'binary' && [...msg.data], [9, 8, 7]);
     assert.equal(liveFrameOf(msg), undefined);
-    assert.equal(liveFrameOf(messageFromFrame(bytes('x'), false)), undefined);
+    assert.equal(liveFrameOf(messageFromFrame(new Uint8Array([1]).buffer, true)), undefined);
+    assert.equal(liveFrameOf(textMessage('x')), undefined);
     assert.equal(liveFrameOf('x'), undefined);
     releaseFrame(msg);
   });
 
   it('an empty text frame is the empty string', () => {
     const msg = liveMessage(new ArrayBuffer(0), false);
+    assert.equal(liveFrameOf(msg), undefined, 'nothing to reuse');
     releaseFrame(msg);
     assert.equal(msg.type === 'text' && msg.text, '');
+    const queued = messageFromFrame(new ArrayBuffer(0), false);
+    assert.equal(queued.type === 'text' && queued.text, '');
+  });
+
+  it('released unread, frames up to 64 bytes and past it read back after the detach', () => {
+    for (const text of ['ü'.repeat(32), 'ü'.repeat(33), `${'x'.repeat(200)}🌍`]) {
+      const frame = bytes(text);
+      const msg = liveMessage(frame, false);
+      releaseFrame(msg);
+      detach(frame);
+      assert.equal(msg.type === 'text' && msg.text, text, `${frame.byteLength} bytes`);
+    }
+  });
+});
+
+describe('messages built for the inbox (read after the engine callback, or during it)', () => {
+  const bytes = (text: string): ArrayBuffer => new TextEncoder().encode(text).buffer;
+
+  it('offer the frame to a send until it is detached, then only the text, which survives the detach', () => {
+    for (const text of ['hi', `${'é'.repeat(40)} 🌍`]) {
+      const frame = bytes(text);
+      const msg = messageFromFrame(frame, false);
+      assert.equal(liveFrameOf(msg), frame, 'a send while the frame is valid reuses it');
+      detach(frame);
+      assert.equal(liveFrameOf(msg), undefined, 'never a detached frame');
+      assert.equal(msg.type === 'text' && msg.text, text);
+    }
+  });
+
+  it('json() parses after the detach', () => {
+    const frame = bytes('{"n":[1,"ü"]}');
+    const msg = messageFromFrame(frame, false);
+    detach(frame);
+    assert.deepEqual(msg.json(), { n: [1, 'ü'] });
+  });
+
+  it('settleQueued() lets go of the frame while it is still valid and keeps the text', () => {
+    const frame = bytes('waiting');
+    const msg = messageFromFrame(frame, false);
+    settleQueued(msg);
+    assert.equal(liveFrameOf(msg), undefined);
+    detach(frame);
+    assert.equal(msg.type === 'text' && msg.text, 'waiting');
+  });
+
+  it('settleQueued() decodes a live message that was not read yet', () => {
+    const frame = bytes('not read yet');
+    const msg = liveMessage(frame, false);
+    settleQueued(msg);
+    detach(frame);
+    assert.equal(msg.type === 'text' && msg.text, 'not read yet');
+    const binary = messageFromFrame(new Uint8Array([1]).buffer, true);
+    settleQueued(binary);
+    assert.deepEqual(binary.type === 'binary' && [...binary.data], [1]);
   });
 });

@@ -42,16 +42,22 @@ function parseJson<T>(text: string): T {
   }
 }
 
+// V8 keeps a typed array of up to 64 bytes inside the JS heap, so copying a frame that small
+// costs less than decoding it; a larger copy gets a buffer of its own and costs several decodes.
+const MAX_COPIED_BYTES = 64;
+
 /**
- * A text message whose text may be decoded on first read. While the engine's `message`
- * callback runs, it reads straight from the frame; {@link releaseFrame} then keeps a copy of
- * the bytes unless the text was already read. A handler that only forwards the message (an
- * echo, a publish) never pays for decoding, and a send during the callback reuses the frame.
+ * A text message whose text may be decoded on first read. It can hold the engine's frame, valid
+ * until uWS detaches it when its `message` callback returns (the microtasks queued during the
+ * callback run before that, so a `for await` loop resumed by the message still finds it valid);
+ * a send while the frame is valid reuses its bytes instead of encoding the text again.
+ * A {@link liveMessage} reads the frame until {@link releaseFrame}, which keeps a copy of the
+ * bytes unless the text was read: a handler that only forwards it never pays for decoding.
  */
 class TextMessageImpl implements TextMessage {
   readonly type = 'text' as const;
   #text: string | undefined;
-  // The engine's frame, valid only during its `message` callback.
+  // The engine's frame; detached (byteLength 0) once its callback returned.
   #frame: ArrayBuffer | undefined;
   // A private copy of the frame, kept until the text is first read.
   #bytes: Uint8Array | undefined;
@@ -65,6 +71,7 @@ class TextMessageImpl implements TextMessage {
   get text(): string {
     const text = this.#text;
     if (text !== undefined) return text;
+    // Without text, a frame is still valid: `releaseFrame` drops it before uWS detaches it.
     const source = this.#frame ?? this.#bytes;
     // Decoding is total: the engine rejected invalid UTF-8 before the frame reached JS.
     const decoded = source === undefined ? '' : decoder.decode(source);
@@ -86,14 +93,24 @@ class TextMessageImpl implements TextMessage {
   }
 
   static frameOf(msg: TextMessageImpl): ArrayBuffer | undefined {
-    return msg.#frame;
+    const frame = msg.#frame;
+    if (frame === undefined || frame.byteLength !== 0) return frame;
+    msg.#frame = undefined;
+    return undefined;
   }
 
   static release(msg: TextMessageImpl): void {
     const frame = msg.#frame;
     if (frame === undefined) return;
     msg.#frame = undefined;
-    if (msg.#text === undefined) msg.#bytes = new Uint8Array(new Uint8Array(frame));
+    if (msg.#text !== undefined) return;
+    if (frame.byteLength <= MAX_COPIED_BYTES) msg.#bytes = new Uint8Array(new Uint8Array(frame));
+    else msg.#text = decoder.decode(frame);
+  }
+
+  static settle(msg: TextMessageImpl): void {
+    void msg.text;
+    msg.#frame = undefined;
   }
 }
 
@@ -127,14 +144,16 @@ export function binaryMessage(data: Uint8Array): BinaryMessage {
 }
 
 /**
- * Builds a {@link Message} from the buffer a uWS `message` callback receives. uWS detaches
- * that buffer when the callback returns, so the bytes are copied (binary) or decoded (text)
- * here, before anything can keep a reference. For a message read later (queued), decoding
- * now is the cheapest form to keep: it is read as text and sent as text.
+ * Builds a {@link Message} from the buffer a uWS `message` callback receives, for a reader
+ * that may take it after the callback returned (when uWS detaches the buffer). Binary bytes are
+ * copied. Text is decoded now: most readers read it, and keeping a byte copy instead made a
+ * forwarding `for await` echo no faster and a reading one slower. The message also keeps the
+ * frame, so forwarding it while the frame is valid sends those bytes instead of encoding the
+ * text again.
  */
 export function messageFromFrame(frame: ArrayBuffer, isBinary: boolean): Message {
   if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
-  return new TextMessageImpl(decoder.decode(frame), undefined);
+  return new TextMessageImpl(decoder.decode(frame), frame);
 }
 
 /**
@@ -146,7 +165,10 @@ export function liveMessage(frame: ArrayBuffer, isBinary: boolean): Message {
   return new TextMessageImpl(undefined, frame);
 }
 
-/** Detaches a {@link liveMessage} from its frame, copying the bytes unless the text was read. */
+/**
+ * Detaches a {@link liveMessage} from its frame. Unless the text was read, the message keeps a
+ * copy of the bytes (up to 64) or decodes the text.
+ */
 export function releaseFrame(msg: Message): void {
   if (msg instanceof TextMessageImpl) TextMessageImpl.release(msg);
 }
@@ -157,8 +179,17 @@ export function decodeNow(msg: Message): void {
 }
 
 /**
- * The still-valid frame of a text message received in the current uWS callback, so sending
- * it (an echo, a forward) reuses its bytes instead of encoding its text again.
+ * For a message that waits in a queue, so is read after its frame is gone: keeps only its text
+ * (decoded now if it was not yet), letting go of the frame.
+ */
+export function settleQueued(msg: Message): void {
+  if (msg instanceof TextMessageImpl) TextMessageImpl.settle(msg);
+}
+
+/**
+ * The frame of a text message while uWS still holds it valid (during its `message` callback and
+ * the microtasks that run before it returns), so sending the message (an echo, a forward) reuses
+ * its bytes instead of encoding its text again. `undefined` otherwise.
  */
 export function liveFrameOf(data: unknown): ArrayBuffer | undefined {
   return data instanceof TextMessageImpl ? TextMessageImpl.frameOf(data) : undefined;
