@@ -3,7 +3,7 @@ import type { ConnectionInit } from './connection-init.js';
 import { kLogEvent, kSerial, type LogFields, type LogLevel } from './connection-internals.js';
 import type { ConnectionOptions } from './connection-options.js';
 import { MessageReceiver } from './message-receiver.js';
-import { formatSerial, idText, nextSerial, type IdSource } from './serial-id.js';
+import { formatSerial, idText, newSerial, type IdSource } from './serial-id.js';
 
 /**
  * V8 keeps a string built by concatenation (a request id is) as a chain of its pieces, several
@@ -22,7 +22,7 @@ function flatten(text: string): string {
  */
 export abstract class ConnectionIdentity<TData = unknown> extends MessageReceiver {
   /** The number behind {@link id}; the registry keys connections by it. */
-  readonly [kSerial]: number = nextSerial();
+  readonly [kSerial]: number = newSerial();
   /** The peer's address as text. */
   readonly remoteAddress: string;
   /** The negotiated subprotocol, `''` for none. */

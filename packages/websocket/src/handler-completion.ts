@@ -12,11 +12,6 @@ export abstract class HandlerCompletion implements PromiseLike<void> {
   #resolve: (() => void) | undefined = undefined;
   #completed = false;
 
-  /** True once {@link complete} ran. */
-  get completed(): boolean {
-    return this.#completed;
-  }
-
   /** Like `Promise.prototype.then`; the callbacks run asynchronously, once complete. */
   // biome-ignore lint/suspicious/noThenProperty: a deliberate thenable, awaited like a promise.
   then<TResult1 = void, TResult2 = never>(

@@ -11,8 +11,12 @@ const ZEROS = '000000000000';
 const COUNTER = /^[0-9a-f]{12}$/;
 let last = 0;
 
-/** The next number of the sequence (1, 2, ...; wraps after 2^48 - 1). Kept as a number until shown. */
-export function nextSerial(): number {
+/**
+ * The next number of the process-wide id sequence (1, 2, ...; wraps after 2^48 - 1), to keep as
+ * an {@link IdSource} and show later with {@link idText} (which gives what {@link newSerialId}
+ * would have returned).
+ */
+export function newSerial(): number {
   last = last + 1 === SPAN ? 1 : last + 1;
   return last;
 }
@@ -43,14 +47,6 @@ export function idText(id: IdSource): string {
 }
 
 /**
- * A serial from the process-wide id sequence, to keep as an {@link IdSource} and show later with
- * {@link idText} (which gives what {@link newSerialId} would have returned).
- */
-export function newSerial(): number {
-  return nextSerial();
-}
-
-/**
  * A new UUID-shaped id from the process-wide sequence that also numbers connections. Making
  * one costs no randomness and its text stays small. `@kindling/core` uses it for request ids.
  *
@@ -60,5 +56,5 @@ export function newSerial(): number {
  * ```
  */
 export function newSerialId(): string {
-  return formatSerial(nextSerial());
+  return formatSerial(newSerial());
 }
