@@ -39,6 +39,24 @@ describe('batchHandler', () => {
     await done;
   });
 
+  it('hands over the partial batches of several connections started in the same turn, and a later one', async () => {
+    const stubs = [new ConnectionStub(), new ConnectionStub(), new ConnectionStub()];
+    const flushed = stubs.map(() => deferred<string[]>());
+    const handler = batchHandler((ws, msgs) => {
+      flushed[stubs.findIndex((s) => s.conn === ws)]?.resolve(texts(msgs));
+    }, { size: 100, timeoutMs: 5 });
+    const done = stubs.map((stub) => handler(stub.conn));
+    pushAll(stubs[0] as ConnectionStub, 0, 2);
+    pushAll(stubs[1] as ConnectionStub, 10, 13);
+    assert.deepEqual(await flushed[0]?.promise, ['0', '1']);
+    assert.deepEqual(await flushed[1]?.promise, ['10', '11', '12']);
+    // A batch starting after the others were handed over gets its own deadline.
+    pushAll(stubs[2] as ConnectionStub, 20, 21);
+    assert.deepEqual(await flushed[2]?.promise, ['20']);
+    for (const stub of stubs) stub.settle(1000, '');
+    await Promise.all(done);
+  });
+
   it('runs one batch at a time; messages arriving meanwhile form the next batches, in order', async () => {
     const stub = new ConnectionStub();
     const batches: string[][] = [];

@@ -4,7 +4,7 @@ import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
-import { decodeNow, type Message } from './message.js';
+import type { Message } from './message.js';
 import { sendReply } from './reply.js';
 
 /** Options for {@link batchHandler}. See docs/batching.md. */
@@ -77,6 +77,19 @@ const RESOLVED = Promise.resolve();
 
 /** Buffers one connection's messages and hands them to the handler in batches. */
 class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
+  // Dispatchers that started a batch during this turn of the event loop. Their timers are armed
+  // once the turn's I/O is done (one shared `setImmediate`), so a batch that fills within the
+  // engine's read never costs a timer.
+  static #started: BatchDispatcher[] = [];
+  static readonly #armStarted = (): void => {
+    const started = BatchDispatcher.#started;
+    BatchDispatcher.#started = [];
+    for (const dispatcher of started) {
+      dispatcher.#armPending = false;
+      dispatcher.#arm();
+    }
+  };
+
   readonly #conn: WebSocketConnection;
   readonly #fn: (...args: unknown[]) => unknown;
   readonly #args: unknown[];
@@ -91,6 +104,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   // next batch's deadline is later): when it fires it hands over what is due and re-arms.
   #timer: NodeJS.Timeout | undefined;
   #timerDue = 0;
+  #armPending = false;
   #flushing = false;
   #pumping = false;
   #closed = false;
@@ -109,16 +123,19 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
   }
 
+  /** Messages wait in the buffer: the connection hands them over decoded. */
+  get keepsMessages(): boolean {
+    return true;
+  }
+
   push(msg: Message): boolean {
     const buffer = this.#buffer;
     if (buffer.length >= this.#maxBuffered) return false;
     if (buffer.length % this.#size === 0) this.#starts.push(performance.now());
-    // Handed over after the engine's callback returned: decode while the frame is still there.
-    decodeNow(msg);
     buffer.push(msg);
     if (this.#flushing) return true;
     if (buffer.length >= this.#size) this.#pump(false);
-    else if (this.#timer === undefined) this.#arm();
+    else if (this.#timer === undefined && !this.#armPending) this.#armLater();
     return true;
   }
 
@@ -240,6 +257,14 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#timerDue = now + wait;
     // Not unref'd: a batch in waiting keeps the process alive until it is handed over.
     this.#timer = setTimeout(this.#onTimer, wait);
+  }
+
+  /** Arms the timer at the end of this event-loop turn, if a partial batch is still waiting then. */
+  #armLater(): void {
+    this.#armPending = true;
+    const started = BatchDispatcher.#started;
+    if (started.length === 0) setImmediate(BatchDispatcher.#armStarted);
+    started.push(this);
   }
 
   readonly #onTimer = (): void => {

@@ -48,6 +48,11 @@ export const kHeartbeat = Symbol('kindling.heartbeat');
  */
 export interface MessageConsumer {
   /**
+   * True for a consumer that keeps messages to read after the engine's callback returned
+   * (`batchHandler`): it gets them decoded, without the engine's frame.
+   */
+  readonly keepsMessages: boolean;
+  /**
    * Takes a received message. Returns false when it cannot (its buffer is full): the
    * connection then counts the message as dropped and calls {@link overflowed}.
    */

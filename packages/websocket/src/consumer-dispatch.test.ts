@@ -6,10 +6,11 @@ import { Inbox } from './inbox.js';
 import { liveFrameOf, textMessage, type Message } from './message.js';
 
 /** A consumer that records what it was given and what it saw during `push`. */
-function recorder(accept = true, onPush?: (msg: Message) => void): MessageConsumer & { taken: Message[] } {
+function recorder(accept = true, onPush?: (msg: Message) => void, keepsMessages = false): MessageConsumer & { taken: Message[] } {
   const taken: Message[] = [];
   return {
     taken,
+    keepsMessages,
     push(msg) {
       onPush?.(msg);
       if (accept) taken.push(msg);
@@ -39,6 +40,21 @@ describe('dispatchFrame', () => {
     assert.equal(liveFrameOf(msg), undefined, 'not after the callback');
     detach(frame);
     assert.equal(msg?.type === 'text' && msg.text, 'ünïcode');
+  });
+
+  it('a consumer that keeps messages gets them decoded, never reading from the frame', () => {
+    const frame = frameOf('kept ü');
+    let during: ArrayBuffer | undefined;
+    const consumer = recorder(true, (msg) => (during = liveFrameOf(msg)), true);
+    assert.equal(dispatchFrame(consumer, frame, false), true);
+    assert.equal(during, undefined);
+    detach(frame);
+    const [msg] = consumer.taken;
+    assert.equal(msg?.type === 'text' && msg.text, 'kept ü');
+    const binary = new Uint8Array([7]).buffer;
+    dispatchFrame(consumer, binary, true);
+    detach(binary);
+    assert.deepEqual(consumer.taken[1]?.type === 'binary' && [...consumer.taken[1].data], [7]);
   });
 
   it('returns false when the consumer refuses, and the message is still released', () => {

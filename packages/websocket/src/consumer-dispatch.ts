@@ -1,6 +1,6 @@
 import type { MessageConsumer } from './connection-internals.js';
 import type { Inbox } from './inbox.js';
-import { liveMessage, releaseFrame, type Message } from './message.js';
+import { keptMessage, liveMessage, releaseFrame, type Message } from './message.js';
 
 /**
  * Hands a frame from the uWS `message` callback to a consumer as a `Message`. Returns what
@@ -8,10 +8,12 @@ import { liveMessage, releaseFrame, type Message } from './message.js';
  *
  * A text message reads from the frame until `push` returns: uWS keeps the frame valid for the
  * rest of its callback. A consumer that runs the handler at once (messageHandler) thus lets it
- * forward the message without decoding it; one that keeps the message for later decodes it
- * while it still can (`decodeNow`). Either way the message owns its bytes when this returns.
+ * forward the message without decoding it; one that keeps every message for later
+ * (`keepsMessages`) gets it decoded at once. Either way the message owns its bytes when this
+ * returns.
  */
 export function dispatchFrame(consumer: MessageConsumer, frame: ArrayBuffer, isBinary: boolean): boolean {
+  if (consumer.keepsMessages) return consumer.push(keptMessage(frame, isBinary));
   const msg = liveMessage(frame, isBinary);
   try {
     return consumer.push(msg);

@@ -124,6 +124,11 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#settings = settings;
   }
 
+  /** Messages are handled inside the engine's callback when the handler is idle. */
+  get keepsMessages(): boolean {
+    return false;
+  }
+
   push(msg: Message): boolean {
     if (this.#queue === undefined || this.#queued() === 0) {
       if (this.#running < this.#settings.concurrency) {

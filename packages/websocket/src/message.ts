@@ -165,6 +165,12 @@ export function liveMessage(frame: ArrayBuffer, isBinary: boolean): Message {
   return new TextMessageImpl(undefined, frame);
 }
 
+/** A message that owns its content from the start: text decoded now, binary bytes copied. */
+export function keptMessage(frame: ArrayBuffer, isBinary: boolean): Message {
+  if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+  return new TextMessageImpl(decoder.decode(frame), undefined);
+}
+
 /**
  * Detaches a {@link liveMessage} from its frame. Unless the text was read, the message keeps a
  * copy of the bytes (up to 64) or decodes the text.
