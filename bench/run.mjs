@@ -25,8 +25,11 @@ const RUN_LIMIT_MS = 15 * 60_000;
 const FULL = {
   loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
   echo: {
-    warmup: 2, duration: 4, rounds: 2,
-    servers: ['raw', 'mh', 'forawait', 'batch', 'batch-replies', 'ws', 'fastify', 'socketio'],
+    warmup: 2, duration: 4, rounds: 3,
+    servers: [
+      'raw', 'ceiling-copy', 'mh', 'ceiling-forawait', 'forawait', 'batch', 'ceiling-batch', 'batch-replies',
+      'ws', 'fastify', 'socketio',
+    ],
   },
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
   memory: {

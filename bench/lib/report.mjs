@@ -5,9 +5,12 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
 import { BENCH_DIR, pinning } from './proc.mjs';
-import { fmtRatio } from './servers.mjs';
+import { SERVERS, fmtRatio } from './servers.mjs';
 
 const require = createRequire(join(BENCH_DIR, 'package.json'));
+
+/** The share of its bare-uWS ceiling each handler style's echo must reach (docs/performance.md). */
+const CEILING_SHARE = 0.9;
 
 function versionOf(pkg) {
   try {
@@ -68,18 +71,33 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     if (!Number.isFinite(r)) return rows.push([what, '—', 'n/a (a server did not run)']);
     rows.push([what, fmtRatio(r), r >= min ? 'met' : 'NOT met']);
   };
-  ratioRow('messageHandler echo ≥ 0.90 × raw uWS', byId.echo, echo.mh, echo.raw, 0.9);
-  ratioRow('`for await` echo ≥ 0.75 × raw uWS', byId.echo, echo.forawait, echo.raw, 0.75);
+  // An echo target of DESIGN §9, with the row's share of its bare-uWS ceiling and the ceiling's
+  // own ratio: the ceiling shows what the target asks of the engine.
+  const echoRow = (what, id, min, extra = '') => {
+    if (!byId.echo) return rows.push([what, '—', 'not run']);
+    const r = echo[id] / echo.raw;
+    if (!Number.isFinite(r)) return rows.push([what, `—${extra}`, 'n/a (a server did not run)']);
+    const ceiling = echo[SERVERS[id].ceiling];
+    const against = Number.isFinite(ceiling) ? `; its ceiling is ${fmtRatio(ceiling / echo.raw)} raw` : '';
+    rows.push([what, `${fmtRatio(r)}${against}${extra}`, r >= min ? 'met' : 'NOT met']);
+  };
+  echoRow('messageHandler echo ≥ 0.90 × raw uWS', 'mh', 0.9);
+  echoRow('`for await` echo ≥ 0.75 × raw uWS', 'forawait', 0.75);
   {
     // Batching exists to save frames and handler calls, so the target reads the row that answers
     // each batch with one frame; the message-by-message row is shown alongside.
-    const what = 'batchHandler echo ≥ 1.0 × raw uWS (one reply per batch)';
-    const r = echo['batch-replies'] / echo.raw;
     const each = echo.batch / echo.raw;
-    const perMessage = Number.isFinite(each) ? `; one reply per message: ${fmtRatio(each)}` : '';
+    const perMessage = Number.isFinite(each) ? `; one reply per message: ${fmtRatio(each)} raw` : '';
+    echoRow('batchHandler echo ≥ 1.0 × raw uWS (one reply per batch)', 'batch-replies', 1.0, perMessage);
+  }
+  // The contract as docs/performance.md states it: each handler style against the least its own
+  // contract costs on this engine, measured in the same run.
+  for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`'], ['batch-replies', 'batchHandler (one reply per batch)']]) {
+    const what = `${label} echo ≥ ${CEILING_SHARE.toFixed(2)} × its bare-uWS ceiling (docs/performance.md)`;
+    const r = echo[id] / echo[SERVERS[id].ceiling];
     if (!byId.echo) rows.push([what, '—', 'not run']);
-    else if (!Number.isFinite(r)) rows.push([what, `—${perMessage}`, 'n/a (a server did not run)']);
-    else rows.push([what, `${fmtRatio(r)}${perMessage}`, r >= 1.0 ? 'met' : 'NOT met']);
+    else if (!Number.isFinite(r)) rows.push([what, '—', 'n/a (a server did not run)']);
+    else rows.push([what, fmtRatio(r), r >= CEILING_SHARE ? 'met' : 'NOT met']);
   }
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;

@@ -3,8 +3,9 @@ import { startServer, Unavailable, waitForQuiet } from './proc.mjs';
 
 /**
  * Each server: a file in bench/servers/, the path the load generator requests, for the Kindling
- * echo servers the route with heartbeat and rate limit on, and `batchedReplies` for a server that
- * answers a batch of messages with one frame (the load generator then counts its echoes).
+ * echo servers the route with heartbeat and rate limit on, `batchedReplies` for a server that
+ * answers a batch of messages with one frame (the load generator then counts its echoes), and
+ * `ceiling` for a Kindling echo row: the bare-uWS server doing the least its handler style needs.
  */
 export const SERVERS = {
   raw: { label: 'raw uWS', file: 'raw-uws-echo.mjs', path: '/' },
@@ -13,12 +14,23 @@ export const SERVERS = {
     file: 'kindling-ws-echo-message-handler.mjs',
     path: '/echo',
     policiesPath: '/echo-policies',
+    ceiling: 'ceiling-copy',
   },
   forawait: {
     label: 'Kindling for await',
     file: 'kindling-ws-echo-forawait.mjs',
     path: '/echo',
     policiesPath: '/echo-policies',
+    ceiling: 'ceiling-forawait',
+  },
+  // The least each handler style's contract costs, written directly on uWS (see the file).
+  'ceiling-copy': { label: 'bare uWS: copy, then echo (messageHandler ceiling)', file: 'bare-uws-ceilings.mjs', path: '/copy-echo' },
+  'ceiling-forawait': { label: 'bare uWS: for await loop (for await ceiling)', file: 'bare-uws-ceilings.mjs', path: '/for-await' },
+  'ceiling-batch': {
+    label: 'bare uWS: batch of 16, one reply (batchHandler ceiling)',
+    file: 'bare-uws-ceilings.mjs',
+    path: '/batch',
+    batchedReplies: true,
   },
   batch: { label: 'Kindling batchHandler, one reply per message', file: 'kindling-ws-echo-batch-handler.mjs', path: '/echo' },
   'batch-replies': {
@@ -26,6 +38,7 @@ export const SERVERS = {
     file: 'kindling-ws-echo-batch-replies.mjs',
     path: '/echo',
     batchedReplies: true,
+    ceiling: 'ceiling-batch',
   },
   ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
   fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },

@@ -1,0 +1,89 @@
+// Ceilings: each handler style written directly on uWebSockets.js with the least work its
+// contract needs and nothing else (no limits, counters, logging, error handling, timers or close
+// handling). A Kindling row can only approach its ceiling; the ceilings show how far below raw
+// uWS each style has to sit on this engine. Routes:
+//   /copy-echo  messageHandler's contract: a message may be kept after the callback, and uWS
+//               detaches its buffer when the callback returns, so each message is copied before
+//               user code sees it (DESIGN §7); the echo sends the frame itself.
+//   /for-await  `for await`'s contract: each message resolves the loop's pending promise with an
+//               iterator result and the loop body runs in a microtask; the message is decoded
+//               (the body may run after the buffer is gone) and the echo sends the frame while
+//               it is still valid.
+//   /batch      batchHandler's contract, one reply per batch: each message's text is decoded
+//               when it arrives (a batch outlives the callbacks), and every 16 messages are
+//               answered with one frame of their texts joined. No timer: a real batcher also
+//               needs a deadline for partial batches.
+// Usage: node bare-uws-ceilings.mjs [port]
+import uWS from 'uWebSockets.js';
+import { ready } from './ready.mjs';
+
+const BATCH_SIZE = 16;
+const decoder = new TextDecoder();
+const base = { compression: uWS.DISABLED, maxPayloadLength: 16 * 1024, idleTimeout: 120 };
+
+/** The least an async iterator fed by callbacks can be: one pending promise at a time. */
+class Mailbox {
+  waiting = undefined;
+  queued = [];
+  push(message) {
+    const resolve = this.waiting;
+    if (resolve === undefined) return void this.queued.push(message);
+    this.waiting = undefined;
+    resolve({ value: message, done: false });
+  }
+  next() {
+    if (this.queued.length > 0) return Promise.resolve({ value: this.queued.shift(), done: false });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+const app = uWS
+  .App()
+  .ws('/copy-echo', {
+    ...base,
+    message: (ws, frame, isBinary) => {
+      const data = ws.getUserData();
+      data.last = new Uint8Array(new Uint8Array(frame));
+      ws.send(frame, isBinary);
+    },
+  })
+  .ws('/for-await', {
+    ...base,
+    open: (ws) => {
+      const mailbox = new Mailbox();
+      ws.getUserData().mailbox = mailbox;
+      void (async () => {
+        for await (const message of mailbox) ws.send(message.frame.byteLength !== 0 ? message.frame : message.text, false);
+      })();
+    },
+    message: (ws, frame) => {
+      ws.getUserData().mailbox.push({ text: decoder.decode(frame), frame });
+    },
+  })
+  .ws('/batch', {
+    ...base,
+    open: (ws) => {
+      ws.getUserData().texts = [];
+    },
+    message: (ws, frame) => {
+      const data = ws.getUserData();
+      const texts = data.texts;
+      texts.push(decoder.decode(frame));
+      if (texts.length < BATCH_SIZE) return;
+      data.texts = [];
+      let reply = '';
+      for (const text of texts) reply += text;
+      ws.send(reply, false);
+    },
+  });
+
+app.listen('127.0.0.1', Number(process.argv[2] ?? 0), (listenSocket) => {
+  if (!listenSocket) {
+    console.error('bare-uws-ceilings: could not listen');
+    process.exit(1);
+  }
+  ready(uWS.us_socket_local_port(listenSocket), () => uWS.us_listen_socket_close(listenSocket));
+});
