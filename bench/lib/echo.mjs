@@ -7,7 +7,8 @@ const CONNS = 100;
 const INFLIGHT = 16;
 const PAYLOAD = 32;
 
-function echoArgs(def, server, cfg, inflight = INFLIGHT) {
+/** The load generator's arguments for an echo measurement of `server` (a started `def`). */
+export function echoArgs(def, server, cfg, inflight = INFLIGHT) {
   return [
     'echo', '-p', server.port, ...targetArgs(def), '-c', CONNS, '-k', inflight, '-s', PAYLOAD,
     '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
@@ -15,7 +16,7 @@ function echoArgs(def, server, cfg, inflight = INFLIGHT) {
   ].map(String);
 }
 
-const timeoutFor = (cfg) => (cfg.warmup + cfg.duration + 45) * 1000;
+export const timeoutFor = (cfg) => (cfg.warmup + cfg.duration + 45) * 1000;
 
 /**
  * Pipelined echo, every server in turn, `cfg.rounds` interleaved rounds; the best round counts
