@@ -22,12 +22,12 @@ import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
 const GROUPS = ['loadgen', 'echo', 'paired', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http'];
-const RUN_LIMIT_MS = 15 * 60_000;
+const RUN_LIMIT_MS = 25 * 60_000;
 
 const FULL = {
   loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
   echo: {
-    warmup: 2, duration: 4, rounds: 3,
+    warmup: 2, duration: 4, rounds: 2,
     servers: [
       'raw', 'ceiling-copy', 'mh', 'ceiling-forawait', 'forawait', 'batch', 'ceiling-batch', 'batch-replies',
       'ws', 'fastify', 'socketio',
