@@ -260,7 +260,7 @@ export class App {
       maxHeaderBytes: positive('maxHeaderBytes', this.#options.maxHeaderBytes, 16 * 1024),
     };
     const http = new HttpPipeline(this.#routes, this.log, limits, this.#lifecycle);
-    const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle, this.#ipLimits);
+    const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle, this.#ipLimits, limits.maxHeaderBytes);
     const routeOptions = this.#routes.websocket.routes().map((r) => r.value.options);
     const largestRouteLimit = Math.max(0, ...routeOptions.map((o) => o.connection.maxPayloadLength));
     const anyCompression = routeOptions.some((o) => o.compression);

@@ -86,6 +86,20 @@ describe('WebSocket upgrades: extractors before the 101', () => {
     await server.ws('/nowhere').expectRejected(404, { error: { code: 'NOT_FOUND' } });
   });
 
+  test('upgrade headers over maxHeaderBytes are a 431 with a JSON body, no 101; smaller ones upgrade', async () => {
+    const { router, handlerRuns } = build();
+    await using server = await TestServer.start(router, { logs: true, app: { maxHeaderBytes: 4096 } });
+    const headers = { 'x-big': 'a'.repeat(5000) };
+    await server.ws('/auth', { query: { token: 'good' }, headers }).expectRejected(431, {
+      error: { code: 'HEADERS_TOO_LARGE', details: { limit: 4096 } },
+    });
+    assert.equal(handlerRuns.n, 0);
+    const line = await server.expectLog({ msg: 'ws.reject', status: 431 });
+    assert.equal(line['code'], 'HEADERS_TOO_LARGE');
+    const ok = await server.ws('/auth', { query: { token: 'good' }, headers: { 'x-big': 'a'.repeat(3000) } });
+    await ok.expectText('in');
+  });
+
   test('an Origin outside the allowlist is a 403; an allowed one upgrades', async () => {
     const { router } = build();
     await using server = await TestServer.start(router);

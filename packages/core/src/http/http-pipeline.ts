@@ -4,6 +4,7 @@ import { HeadersTooLarge, MalformedUri, MethodNotAllowed, PayloadTooLarge, Route
 import { isPromise, runExtractors } from '../extract/extractor.js';
 import { runMiddleware } from '../middleware.js';
 import { BodyReader, RequestAborted } from '../request/body.js';
+import { headerBytes } from '../request/header-bytes.js';
 import { RequestContext, type SharedContext } from '../request/request-context.js';
 import { resolveRequestId } from '../request/request-id.js';
 import { LazyRequestParts, type RequestParts } from '../request/request-parts.js';
@@ -133,12 +134,6 @@ function webSocketOnly(parts: RequestParts): Error {
     return err as Error;
   }
   return new UpgradeRequired();
-}
-
-function headerBytes(parts: RequestParts): number {
-  let total = 0;
-  for (const name in parts.headers) total += name.length + (parts.headers[name] as string).length + 4;
-  return total;
 }
 
 function ignoreAbort(): void {}

@@ -1,8 +1,9 @@
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import type { Logger } from 'pino';
 import { idText, runHandler, toKindlingError, type ConnectionOptions, type IdSource, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
-import { MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
+import { HeadersTooLarge, MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
 import { isPromise } from '../extract/extractor.js';
+import { headerBytes } from '../request/header-bytes.js';
 import type { RequestContext } from '../request/request-context.js';
 import { resolveRequestIdSource } from '../request/request-id.js';
 import { readRequestParts, type RequestParts } from '../request/request-parts.js';
@@ -27,7 +28,7 @@ type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
 
 /**
  * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
- * check the handshake, origin, per-address limits and drain state, run middleware and
+ * check the drain state, the header size, the handshake, origin and per-address limits, run middleware and
  * extractors, then either answer with the rejection (never a 101) or upgrade with the
  * extracted values.
  */
@@ -36,12 +37,15 @@ export class UpgradePipeline {
   readonly #log: Logger;
   readonly #lifecycle: Lifecycle;
   readonly #ipLimits: IpLimits;
+  readonly #maxHeaderBytes: number;
 
-  constructor(routes: CompiledRoutes<ResolvedWebSocketOptions>, log: Logger, lifecycle: Lifecycle, ipLimits: IpLimits) {
+  /** @param maxHeaderBytes the app's `maxHeaderBytes`: larger upgrade requests are a 431 */
+  constructor(routes: CompiledRoutes<ResolvedWebSocketOptions>, log: Logger, lifecycle: Lifecycle, ipLimits: IpLimits, maxHeaderBytes: number) {
     this.#routes = routes;
     this.#log = log;
     this.#lifecycle = lifecycle;
     this.#ipLimits = ipLimits;
+    this.#maxHeaderBytes = maxHeaderBytes;
   }
 
   /** The uWS `upgrade` callback. */
@@ -59,6 +63,7 @@ export class UpgradePipeline {
 
   #run(attempt: UpgradeAttempt, parts: RequestParts): void {
     if (this.#lifecycle.draining) throw new ServerDraining();
+    if (headerBytes(parts) > this.#maxHeaderBytes) throw new HeadersTooLarge(this.#maxHeaderBytes);
     const match = this.#routes.websocket.match('GET', parts.path);
     if (match.kind === 'malformed') throw new MalformedUri('path', parts.path);
     if (match.kind !== 'found') throw new RouteNotFound(parts.method, parts.path);
