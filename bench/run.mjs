@@ -33,7 +33,7 @@ const FULL = {
       'ws', 'fastify', 'socketio',
     ],
   },
-  paired: { warmup: 0.5, duration: 2, cycles: 8 },
+  paired: { warmup: 0.5, duration: 2, cycles: 12 },
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
   memory: {
     conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 35_000, settledMaxMs: 45_000,

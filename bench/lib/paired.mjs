@@ -59,7 +59,7 @@ export async function pairedGroup(cfg) {
     for (const id of ids.slice(1)) {
       const label = SERVERS[id].label;
       if (!r.value) {
-        rows.push([label, na(r.error), '—', '—', '—', '—']);
+        rows.push([label, na(r.error), '—', '—', '—', '—', '—']);
         continue;
       }
       const slices = r.value;
@@ -67,12 +67,14 @@ export async function pairedGroup(cfg) {
       const toRaw = best(slices[id]) / best(slices.raw);
       const toCeiling = ceilingId === undefined ? undefined : best(slices[id]) / best(slices[ceilingId]);
       const paired = pairedToRaw(slices, id);
+      const pairedToCeiling = ceilingId === undefined ? [] : slices[id].map((x, c) => x / slices[ceilingId][c]);
       data[id] = { toRaw, toCeiling };
       rows.push([
         label,
         fmtRatio(toRaw),
         toCeiling === undefined ? '' : fmtRatio(toCeiling),
         `${fmtRatio(median(paired))} (${spread(paired)})`,
+        pairedToCeiling.length ? `${fmtRatio(median(pairedToCeiling))} (${spread(pairedToCeiling)})` : '',
         fmtInt(best(slices[id])),
         fmtInt(best(slices.raw)),
       ]);
@@ -88,9 +90,13 @@ export async function pairedGroup(cfg) {
       `generator measures them in turn, ${cfg.warmup} s warm-up and ${cfg.duration} s measured per slice, ` +
       `${cfg.cycles} cycles, raw uWS first and last. "× raw uWS" and "× its ceiling" divide best slices ` +
       '(every server had as many chances at a quiet moment, and noise only ever slows a slice down); the ' +
-      'targets read them. "Slice by slice" divides each slice by the mean of the raw slices around it: its ' +
-      'range shows how much the machine moved during the group.',
-    columns: ['Server', '× raw uWS', '× its ceiling', 'slice by slice × raw, median (range)', 'best slice, echoes/s', 'best raw slice, echoes/s'],
+      'targets read them. "Slice by slice" divides each slice by the mean of the raw slices around it, or by ' +
+      'its ceiling\'s slice of the same cycle: the median is a second estimate, and the range shows how much ' +
+      'the machine moved during the group.',
+    columns: [
+      'Server', '× raw uWS', '× its ceiling', 'slice by slice × raw, median (range)',
+      'slice by slice × its ceiling, median (range)', 'best slice, echoes/s', 'best raw slice, echoes/s',
+    ],
     rows,
     data,
   };
