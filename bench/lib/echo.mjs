@@ -44,10 +44,10 @@ export async function echoGroup(cfg, ids) {
     return runs.length ? runs.reduce((a, b) => (b.echoes_per_sec > a.echoes_per_sec ? b : a)) : undefined;
   };
   const raw = best('raw')?.echoes_per_sec;
-  const ofCeiling = (id, b) => {
-    const ceiling = SERVERS[id].ceiling;
-    if (ceiling === undefined || !state.has(ceiling)) return '';
-    return fmtRatio(b.echoes_per_sec / best(ceiling)?.echoes_per_sec);
+  const ofReference = (id, b) => {
+    const reference = SERVERS[id].reference;
+    if (reference === undefined || !state.has(reference)) return '';
+    return fmtRatio(b.echoes_per_sec / best(reference)?.echoes_per_sec);
   };
   const data = {};
   const rows = ids.map((id) => {
@@ -64,7 +64,7 @@ export async function echoGroup(cfg, ids) {
     if (error) notes.push(`a later round failed: ${error}`);
     if (noise(b)) notes.push(noise(b));
     return [
-      SERVERS[id].label, fmtInt(b.echoes_per_sec), fmtRatio(b.echoes_per_sec / raw), ofCeiling(id, b),
+      SERVERS[id].label, fmtInt(b.echoes_per_sec), fmtRatio(b.echoes_per_sec / raw), ofReference(id, b),
       runs.length > 1 ? `${fmtInt(Math.min(...rates))} – ${fmtInt(Math.max(...rates))}` : '—',
       fmtCpu(b.server_cpu), fmtCpu(b.loadgen_cpu), notes.join('; '),
     ];
@@ -80,11 +80,11 @@ export async function echoGroup(cfg, ids) {
         ? ' "One reply per batch" answers each batch with one frame holding its messages back to back; the ' +
           'load generator checks every chunk and counts each as an echo. The other rows reply message by message.'
         : '') +
-      (ids.some((id) => SERVERS[id].ceiling)
-        ? ' A "bare uWS" row is a ceiling: one handler style written directly on uWS with only the work its ' +
-          'contract needs (bench/servers/bare-uws-ceilings.mjs); "× its ceiling" divides a Kindling row by it.'
+      (ids.some((id) => SERVERS[id].reference)
+        ? ' A "bare uWS" row is a reference: one handler style written directly on uWS with only the work its ' +
+          'contract needs (bench/servers/bare-uws-references.mjs); "× its reference" divides a Kindling row by it.'
         : ''),
-    columns: ['Server', 'echoes/s', '× raw uWS', '× its ceiling', 'rounds (min – max)', 'server CPU', 'loadgen CPU', 'notes'],
+    columns: ['Server', 'echoes/s', '× raw uWS', '× its reference', 'rounds (min – max)', 'server CPU', 'loadgen CPU', 'notes'],
     rows,
     data,
   };

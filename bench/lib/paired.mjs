@@ -1,14 +1,14 @@
-// Group "paired": each handler style, its bare-uWS ceiling and raw uWS measured in short slices
+// Group "paired": each handler style, its bare-uWS reference and raw uWS measured in short slices
 // that alternate, so that every ratio divides two figures taken seconds apart.
 import { runLoadgen, startServer, waitForQuiet } from './proc.mjs';
 import { echoArgs, timeoutFor } from './echo.mjs';
 import { SERVERS, attempt, fmtInt, fmtRatio, log, na } from './servers.mjs';
 
-/** The sets measured together: raw uWS first, then a ceiling and the Kindling rows read against it. */
+/** The sets measured together: raw uWS first, then a reference and the Kindling rows read against it. */
 const SETS = [
-  ['raw', 'ceiling-copy', 'mh'],
-  ['raw', 'ceiling-forawait', 'forawait'],
-  ['raw', 'ceiling-batch', 'batch-replies', 'batch'],
+  ['raw', 'ref-copy', 'mh'],
+  ['raw', 'ref-forawait', 'forawait'],
+  ['raw', 'ref-batch', 'batch-replies', 'batch'],
 ];
 
 const median = (xs) => {
@@ -63,39 +63,42 @@ export async function pairedGroup(cfg) {
         continue;
       }
       const slices = r.value;
-      const ceilingId = SERVERS[id].ceiling;
-      const toRaw = best(slices[id]) / best(slices.raw);
-      const toCeiling = ceilingId === undefined ? undefined : best(slices[id]) / best(slices[ceilingId]);
+      const referenceId = SERVERS[id].reference;
+      // Raw uWS has one slice more than the others (it closes the last cycle): its best is taken
+      // over as many slices as every other server had.
+      const bestRaw = best(slices.raw.slice(0, slices[id].length));
+      const toRaw = best(slices[id]) / bestRaw;
+      const toReference = referenceId === undefined ? undefined : best(slices[id]) / best(slices[referenceId]);
       const paired = pairedToRaw(slices, id);
-      const pairedToCeiling = ceilingId === undefined ? [] : slices[id].map((x, c) => x / slices[ceilingId][c]);
-      data[id] = { toRaw, toCeiling };
+      const pairedToReference = referenceId === undefined ? [] : slices[id].map((x, c) => x / slices[referenceId][c]);
+      data[id] = { toRaw, toReference };
       rows.push([
         label,
         fmtRatio(toRaw),
-        toCeiling === undefined ? '' : fmtRatio(toCeiling),
+        toReference === undefined ? '' : fmtRatio(toReference),
         `${fmtRatio(median(paired))} (${spread(paired)})`,
-        pairedToCeiling.length ? `${fmtRatio(median(pairedToCeiling))} (${spread(pairedToCeiling)})` : '',
+        pairedToReference.length ? `${fmtRatio(median(pairedToReference))} (${spread(pairedToReference)})` : '',
         fmtInt(best(slices[id])),
-        fmtInt(best(slices.raw)),
+        fmtInt(bestRaw),
       ]);
-      log(`paired: ${label}: ${fmtRatio(toRaw)} raw, ${toCeiling === undefined ? '—' : fmtRatio(toCeiling)} of its ceiling`);
+      log(`paired: ${label}: ${fmtRatio(toRaw)} raw, ${toReference === undefined ? '—' : fmtRatio(toReference)} of its reference`);
     }
   }
   return {
     id: 'paired',
-    title: 'Paired echo ratios (handler styles against raw uWS and their ceilings)',
+    title: 'Paired echo ratios (handler styles against raw uWS and their references)',
     intro:
-      'The same echo load as above, measured differently: raw uWS, a handler style\'s bare-uWS ceiling and ' +
+      'The same echo load as above, measured differently: raw uWS, a handler style\'s bare-uWS reference and ' +
       'the Kindling rows read against it run side by side (one process each, started once), and the load ' +
       `generator measures them in turn, ${cfg.warmup} s warm-up and ${cfg.duration} s measured per slice, ` +
-      `${cfg.cycles} cycles, raw uWS first and last. "× raw uWS" and "× its ceiling" divide best slices ` +
+      `${cfg.cycles} cycles, raw uWS first and last. "× raw uWS" and "× its reference" divide best slices ` +
       '(every server had as many chances at a quiet moment, and noise only ever slows a slice down); the ' +
       'targets read them. "Slice by slice" divides each slice by the mean of the raw slices around it, or by ' +
-      'its ceiling\'s slice of the same cycle: the median is a second estimate, and the range shows how much ' +
+      'its reference\'s slice of the same cycle: the median is a second estimate, and the range shows how much ' +
       'the machine moved during the group.',
     columns: [
-      'Server', '× raw uWS', '× its ceiling', 'slice by slice × raw, median (range)',
-      'slice by slice × its ceiling, median (range)', 'best slice, echoes/s', 'best raw slice, echoes/s',
+      'Server', '× raw uWS', '× its reference', 'slice by slice × raw, median (range)',
+      'slice by slice × its reference, median (range)', 'best slice, echoes/s', 'best raw slice, echoes/s',
     ],
     rows,
     data,

@@ -1,4 +1,4 @@
-// The markdown results file: machine, method, one table per group, and DESIGN §9's targets.
+// The markdown results file: machine, method, one table per group, and the performance targets.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -9,8 +9,8 @@ import { SERVERS, fmtRatio } from './servers.mjs';
 
 const require = createRequire(join(BENCH_DIR, 'package.json'));
 
-/** The share of its bare-uWS ceiling each handler style's echo must reach (docs/performance.md). */
-const CEILING_SHARE = 0.9;
+/** The share of its bare-uWS reference each handler style's echo must reach (docs/performance.md). */
+const REFERENCE_SHARE = 0.9;
 
 function versionOf(pkg) {
   try {
@@ -58,7 +58,7 @@ const table = (columns, rows) =>
   [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`,
     ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
-/** Compares the run's figures with DESIGN §9 (and the HTTP target of the bench brief). */
+/** Compares the run's figures with the performance targets (docs/performance.md). */
 export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers, heartbeatConns }) {
   const echo = byId.echo?.data ?? {};
   const mem = byId.memory?.data ?? {};
@@ -76,18 +76,19 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
   const paired = byId.paired?.data ?? {};
   const styleRatio = (id, against) => {
     const p = paired[id];
-    if (p !== undefined) return against === 'raw' ? p.toRaw : p.toCeiling;
-    return echo[id] / (against === 'raw' ? echo.raw : echo[SERVERS[id].ceiling]);
+    if (p !== undefined) return against === 'raw' ? p.toRaw : p.toReference;
+    return echo[id] / (against === 'raw' ? echo.raw : echo[SERVERS[id].reference]);
   };
   const echoRan = byId.echo || byId.paired;
   const source = (id) => (paired[id] !== undefined ? ' (paired)' : '');
-  // A DESIGN §9 echo target, with the ceiling's own ratio: what the target asks of the engine.
+  // An original echo target (against raw uWS), with the reference's own ratio: what the target
+  // asks of the engine.
   const echoRow = (what, id, min, extra = '') => {
     if (!echoRan) return rows.push([what, '—', 'not run']);
     const r = styleRatio(id, 'raw');
     if (!Number.isFinite(r)) return rows.push([what, `—${extra}`, 'n/a (a server did not run)']);
-    const ceiling = styleRatio(SERVERS[id].ceiling, 'raw');
-    const against = Number.isFinite(ceiling) ? `; its ceiling is ${fmtRatio(ceiling)} raw` : '';
+    const reference = styleRatio(SERVERS[id].reference, 'raw');
+    const against = Number.isFinite(reference) ? `; its reference is ${fmtRatio(reference)} raw` : '';
     rows.push([what, `${fmtRatio(r)}${source(id)}${against}${extra}`, r >= min ? 'met' : 'NOT met']);
   };
   echoRow('messageHandler echo ≥ 0.90 × raw uWS', 'mh', 0.9);
@@ -102,11 +103,11 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
   // The contract as docs/performance.md states it: each handler style against the least its own
   // contract costs on this engine, measured in the same run.
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`'], ['batch-replies', 'batchHandler (one reply per batch)']]) {
-    const what = `${label} echo ≥ ${CEILING_SHARE.toFixed(2)} × its bare-uWS ceiling (docs/performance.md)`;
-    const r = styleRatio(id, 'ceiling');
+    const what = `${label} echo ≥ ${REFERENCE_SHARE.toFixed(2)} × its bare-uWS reference (docs/performance.md)`;
+    const r = styleRatio(id, 'reference');
     if (!echoRan) rows.push([what, '—', 'not run']);
     else if (!Number.isFinite(r)) rows.push([what, '—', 'n/a (a server did not run)']);
-    else rows.push([what, `${fmtRatio(r)}${source(id)}`, r >= CEILING_SHARE ? 'met' : 'NOT met']);
+    else rows.push([what, `${fmtRatio(r)}${source(id)}`, r >= REFERENCE_SHARE ? 'met' : 'NOT met']);
   }
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
@@ -188,7 +189,7 @@ export function render({ title, command, started, seconds, info, groups, targetR
     if (g.extra) out.push(`### ${g.extra.title}`, '', table(g.extra.columns, g.extra.rows), '');
   }
   if (targetRows.length) {
-    out.push('## DESIGN §9 targets', '', table(['target', 'measured', 'status'], targetRows), '');
+    out.push('## Performance targets', '', table(['target', 'measured', 'status'], targetRows), '');
   }
   return out.join('\n');
 }

@@ -5,7 +5,7 @@ import { startServer, Unavailable, waitForQuiet } from './proc.mjs';
  * Each server: a file in bench/servers/, the path the load generator requests, for the Kindling
  * echo servers the route with heartbeat and rate limit on, `batchedReplies` for a server that
  * answers a batch of messages with one frame (the load generator then counts its echoes), and
- * `ceiling` for a Kindling echo row: the bare-uWS server doing the least its handler style needs.
+ * `reference` for a Kindling echo row: the bare-uWS server doing the least its handler style needs.
  */
 export const SERVERS = {
   raw: { label: 'raw uWS', file: 'raw-uws-echo.mjs', path: '/' },
@@ -14,21 +14,21 @@ export const SERVERS = {
     file: 'kindling-ws-echo-message-handler.mjs',
     path: '/echo',
     policiesPath: '/echo-policies',
-    ceiling: 'ceiling-copy',
+    reference: 'ref-copy',
   },
   forawait: {
     label: 'Kindling for await',
     file: 'kindling-ws-echo-forawait.mjs',
     path: '/echo',
     policiesPath: '/echo-policies',
-    ceiling: 'ceiling-forawait',
+    reference: 'ref-forawait',
   },
   // The least each handler style's contract costs, written directly on uWS (see the file).
-  'ceiling-copy': { label: 'bare uWS: copy, then echo (messageHandler ceiling)', file: 'bare-uws-ceilings.mjs', path: '/copy-echo' },
-  'ceiling-forawait': { label: 'bare uWS: for await loop (for await ceiling)', file: 'bare-uws-ceilings.mjs', path: '/for-await' },
-  'ceiling-batch': {
-    label: 'bare uWS: batch of 16, one reply (batchHandler ceiling)',
-    file: 'bare-uws-ceilings.mjs',
+  'ref-copy': { label: 'bare uWS: copy, then echo (messageHandler reference)', file: 'bare-uws-references.mjs', path: '/copy-echo' },
+  'ref-forawait': { label: 'bare uWS: for await loop (for await reference)', file: 'bare-uws-references.mjs', path: '/for-await' },
+  'ref-batch': {
+    label: 'bare uWS: batch of 16, one reply (batchHandler reference)',
+    file: 'bare-uws-references.mjs',
     path: '/batch',
     batchedReplies: true,
   },
@@ -38,7 +38,7 @@ export const SERVERS = {
     file: 'kindling-ws-echo-batch-replies.mjs',
     path: '/echo',
     batchedReplies: true,
-    ceiling: 'ceiling-batch',
+    reference: 'ref-batch',
   },
   ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
   fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },

@@ -48,7 +48,7 @@ export const kHeartbeat = Symbol('kindling.heartbeat');
  */
 export interface MessageConsumer {
   /**
-   * True for a consumer that keeps messages to read after the engine's callback returned
+   * True for a consumer that keeps every message to read after the engine's callback returned
    * (`batchHandler`): it gets them decoded, without the engine's frame.
    */
   readonly keepsMessages: boolean;

@@ -1,10 +1,11 @@
-// Ceilings: each handler style written directly on uWebSockets.js with the least work its
+// References: each handler style written directly on uWebSockets.js with the least work its
 // contract needs and nothing else (no limits, counters, logging, error handling, timers or close
-// handling). A Kindling row can only approach its ceiling; the ceilings show how far below raw
-// uWS each style has to sit on this engine. Routes:
+// handling), in the leanest form we know. They show how far below raw uWS each style's own work
+// puts it on this engine; a Kindling row can come close to its reference, and measurement noise
+// can put it above. Routes:
 //   /copy-echo  messageHandler's contract: a message may be kept after the callback, and uWS
 //               detaches its buffer when the callback returns, so each message is copied before
-//               user code sees it (DESIGN §7); the echo sends the frame itself.
+//               user code sees it; the echo sends the frame itself.
 //   /for-await  `for await`'s contract: each message resolves the loop's pending promise with an
 //               iterator result and the loop body runs in a microtask; the message is decoded
 //               (the body may run after the buffer is gone) and the echo sends the frame while
@@ -13,7 +14,7 @@
 //               when it arrives (a batch outlives the callbacks), and every 16 messages are
 //               answered with one frame of their texts joined. No timer: a real batcher also
 //               needs a deadline for partial batches.
-// Usage: node bare-uws-ceilings.mjs [port]
+// Usage: node bare-uws-references.mjs [port]
 import uWS from 'uWebSockets.js';
 import { ready } from './ready.mjs';
 
@@ -21,8 +22,16 @@ const BATCH_SIZE = 16;
 const decoder = new TextDecoder();
 const base = { compression: uWS.DISABLED, maxPayloadLength: 16 * 1024, idleTimeout: 120 };
 
-/** The least an async iterator fed by callbacks can be: one pending promise at a time. */
+/**
+ * The least an async iterator fed by callbacks can be: one pending promise at a time, made with
+ * one shared executor (no closure per read), resolved with an iterator result in the engine's
+ * built-in shape (`value` before `done`).
+ */
 class Mailbox {
+  static #filling = undefined;
+  static #capture = (resolve) => {
+    Mailbox.#filling.waiting = resolve;
+  };
   waiting = undefined;
   queued = [];
   push(message) {
@@ -33,7 +42,8 @@ class Mailbox {
   }
   next() {
     if (this.queued.length > 0) return Promise.resolve({ value: this.queued.shift(), done: false });
-    return new Promise((resolve) => (this.waiting = resolve));
+    Mailbox.#filling = this;
+    return new Promise(Mailbox.#capture);
   }
   [Symbol.asyncIterator]() {
     return this;
@@ -82,7 +92,7 @@ const app = uWS
 
 app.listen('127.0.0.1', Number(process.argv[2] ?? 0), (listenSocket) => {
   if (!listenSocket) {
-    console.error('bare-uws-ceilings: could not listen');
+    console.error('bare-uws-references: could not listen');
     process.exit(1);
   }
   ready(uWS.us_socket_local_port(listenSocket), () => uWS.us_listen_socket_close(listenSocket));
