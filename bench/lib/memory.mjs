@@ -13,7 +13,7 @@ const secs = (ms) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
  * Polls RSS every second until it moved by less than 1% over the last `stableMs`, no earlier than
  * `settledMinMs` and no later than `settledMaxMs` after the connections opened. The floor exists
  * because a flat RSS proves nothing early on: V8 shrinks its young generation (still full of
- * handshake garbage) only 15-25 s into idleness, all at once, and Kindling's default heartbeat
+ * handshake garbage) only 15-40 s into idleness, all at once, and Kindling's default heartbeat
  * first pings every connection at 30 s.
  */
 async function settle(pid, openedAt, cfg) {
@@ -91,7 +91,7 @@ export async function memoryGroup(cfg, ids) {
       `later than ${secs(cfg.settledMaxMs)} after they opened ("settled after"). Each figure is the ` +
       'difference from the first reading divided by the number of connections. The floor is there because ' +
       `RSS stays flat for a while and then drops: V8 keeps the handshakes' garbage in its young ` +
-      'generation and shrinks it only 15–25 s into idleness. Kindling routes have heartbeat (30 s / 10 s' +
+      'generation and shrinks it only 15–40 s into idleness. Kindling routes have heartbeat (30 s / 10 s' +
       `${cfg.settledMinMs > 31_000 ? ': every connection has been pinged once by the settled reading' : ''}) ` +
       `and a per-connection rate limit on. No GC is forced. The ${at} columns keep the early reading.`,
     columns: ['Server', 'settled RSS per connection', '× raw uWS', 'settled after', `at ${at}, per connection`,
