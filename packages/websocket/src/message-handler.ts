@@ -5,7 +5,7 @@ import { HandlerCompletion } from './handler-completion.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
-import { decodeNow, type Message } from './message.js';
+import { settleQueued, type Message } from './message.js';
 import { errorEnvelope, messageId, sendReply } from './reply.js';
 
 /** Options for {@link messageHandler}. See docs/handlers.md. */
@@ -139,7 +139,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
       return false;
     }
     // Read after the engine's callback returned: decode while the frame is still there.
-    decodeNow(msg);
+    settleQueued(msg);
     (this.#queue ??= []).push(msg);
     return true;
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { KindlingError } from './errors/kindling-error.js';
-import { binaryMessage, decodeNow, isMessage, liveFrameOf, liveMessage, messageFromFrame, releaseFrame, settleQueued, textMessage } from './message.js';
+import { binaryMessage, isMessage, liveFrameOf, liveMessage, messageFromFrame, releaseFrame, settleQueued, textMessage } from './message.js';
 
 describe('Message', () => {
   it('builds text messages from frames and parses JSON', () => {
@@ -73,10 +73,10 @@ describe('live messages (read from the frame during the engine callback)', () =>
     assert.equal(msg.type === 'text' && msg.text, 'héllo');
   });
 
-  it('decodeNow() reads the text while the frame is valid', () => {
+  it('settleQueued() reads the text while the frame is valid', () => {
     const frame = bytes('later');
     const msg = liveMessage(frame, false);
-    decodeNow(msg);
+    settleQueued(msg);
     detach(frame);
     assert.equal(msg.type === 'text' && msg.text, 'later', 'no copy was needed: the text was kept');
     releaseFrame(msg);

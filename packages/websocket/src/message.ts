@@ -179,11 +179,6 @@ export function releaseFrame(msg: Message): void {
   if (msg instanceof TextMessageImpl) TextMessageImpl.release(msg);
 }
 
-/** Decodes a live message's text now, for a consumer that keeps it to read later. */
-export function decodeNow(msg: Message): void {
-  if (msg instanceof TextMessageImpl) void msg.text;
-}
-
 /**
  * For a message that waits in a queue, so is read after its frame is gone: keeps only its text
  * (decoded now if it was not yet), letting go of the frame.
