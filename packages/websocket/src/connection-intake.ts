@@ -62,33 +62,39 @@ export abstract class ConnectionIntake<TData = unknown> extends ConnectionIdenti
 
   /** A message arrived from the engine. @internal */
   [kMessage](frame: ArrayBuffer, isBinary: boolean): void {
+    // Only the common path is written here; the rare ones are methods of their own, which keeps
+    // this small enough for V8 to inline the handler's dispatch into the engine's callback.
     this.#activity++;
     this.#messagesIn++;
-    if (frame.byteLength > this.options.maxPayloadLength) {
-      this.#droppedIn++;
-      if (!this.isOpen) return;
-      this[kLogEvent]('warn', { event: 'ws.payload_too_large', size: frame.byteLength, maxPayloadLength: this.options.maxPayloadLength });
-      this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
-      return;
-    }
+    if (frame.byteLength > this.options.maxPayloadLength) return this.#tooLarge(frame.byteLength);
     const limiter = this.#limiter;
-    if (limiter !== undefined && !limiter.admit(this)) {
-      // Counted before the policy runs: a close it starts logs these counts.
-      this.#droppedIn++;
-      this.#rateLimited++;
-      limiter.refused(this);
-      return;
-    }
+    if (limiter !== undefined && !limiter.admit(this)) return this.#overRateLimit(limiter);
     const consumer = this.#consumer;
     if (consumer !== undefined) {
       if (!dispatchFrame(consumer, frame, isBinary)) this.#refused(consumer);
       return;
     }
-    const inbox = this.inbox;
-    if (inbox.push(messageFromFrame(frame, isBinary))) return;
+    if (!this.inbox.push(messageFromFrame(frame, isBinary))) this.#inboxFull();
+  }
+
+  #tooLarge(size: number): void {
     this.#droppedIn++;
     if (!this.isOpen) return;
-    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: inbox.capacity });
+    this[kLogEvent]('warn', { event: 'ws.payload_too_large', size, maxPayloadLength: this.options.maxPayloadLength });
+    this[kBeginClose](ERROR_CODES.PAYLOAD_TOO_LARGE.closeCode, ERROR_CODES.PAYLOAD_TOO_LARGE.message, this.options.closeTimeoutMs);
+  }
+
+  #overRateLimit(limiter: MessageRateLimiter): void {
+    // Counted before the policy runs: a close it starts logs these counts.
+    this.#droppedIn++;
+    this.#rateLimited++;
+    limiter.refused(this);
+  }
+
+  #inboxFull(): void {
+    this.#droppedIn++;
+    if (!this.isOpen) return;
+    this[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: this.inbox.capacity });
     this[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, this.options.closeTimeoutMs);
   }
 
