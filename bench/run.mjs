@@ -5,7 +5,7 @@
 //   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only (and the
 //                                         heartbeat group's Kindling server)
 //   node bench/run.mjs --tmp memory       write to bench/results/tmp/ (a trial run, not a result)
-// Groups: loadgen, echo, paired, latency, memory, heartbeat, upgrade, broadcast, http.
+// Groups: loadgen, echo, shared-core, latency, memory, heartbeat, upgrade, broadcast, http.
 // See bench/README.md.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,13 +15,13 @@ import { heartbeatGroup } from './lib/heartbeat.mjs';
 import { httpGroup } from './lib/http.mjs';
 import { latencyGroup } from './lib/latency.mjs';
 import { memoryGroup } from './lib/memory.mjs';
-import { pairedGroup } from './lib/paired.mjs';
 import { BENCH_DIR, buildLoadgen, killAll, setQuietBudget } from './lib/proc.mjs';
 import { machine, render, targets } from './lib/report.mjs';
 import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
+import { sharedCoreGroup } from './lib/shared-core.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
-const GROUPS = ['loadgen', 'echo', 'paired', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http'];
+const GROUPS = ['loadgen', 'echo', 'shared-core', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http'];
 const RUN_LIMIT_MS = 25 * 60_000;
 
 const FULL = {
@@ -33,7 +33,7 @@ const FULL = {
       'ws', 'fastify', 'socketio',
     ],
   },
-  paired: { warmup: 0.5, duration: 2, cycles: 12 },
+  'shared-core': { warmup: 1, duration: 3, rounds: 4 },
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
   memory: {
     conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 50_000, settledMaxMs: 60_000,
@@ -48,7 +48,7 @@ const FULL = {
 const SMOKE = {
   loadgen: { depths: [64], warmup: 0.2, duration: 1 },
   echo: { warmup: 0.2, duration: 1, rounds: 1, servers: ['raw'] },
-  paired: { warmup: 0.2, duration: 0.5, cycles: 1 },
+  'shared-core': { warmup: 0.2, duration: 0.5, rounds: 1 },
   latency: { rate: 5_000, warmup: 0.2, duration: 1, servers: ['raw'] },
   memory: {
     conns: 1_000, baselineMs: 200, settleMs: 200, stableMs: 1_000, settledMinMs: 1_000, settledMaxMs: 3_000,
@@ -85,15 +85,15 @@ function parseArgs(argv) {
   }
   if (opts.name !== undefined && !/^[\w.-]+$/.test(opts.name)) usage(2);
   if (opts.rounds !== undefined && !(opts.rounds >= 1 && opts.rounds <= 10)) usage(2);
-  // The paired group starts every Kindling echo server: a smoke run leaves it out unless named.
-  if (opts.groups.length === 0) opts.groups = opts.smoke ? GROUPS.filter((g) => g !== 'paired') : [...GROUPS];
+  // The shared-core group starts every Kindling echo server: a smoke run leaves it out unless named.
+  if (opts.groups.length === 0) opts.groups = opts.smoke ? GROUPS.filter((g) => g !== 'shared-core') : [...GROUPS];
   return opts;
 }
 
 const RUNNERS = {
   loadgen: (cfg) => loadgenGroup(cfg),
   echo: (cfg) => echoGroup(cfg, cfg.servers),
-  paired: (cfg) => pairedGroup(cfg),
+  'shared-core': (cfg) => sharedCoreGroup(cfg),
   latency: (cfg) => latencyGroup(cfg, cfg.servers),
   memory: (cfg) => memoryGroup(cfg, cfg.servers),
   heartbeat: (cfg) => heartbeatGroup(cfg),
