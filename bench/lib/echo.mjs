@@ -83,6 +83,10 @@ export async function echoGroup(cfg, ids) {
       (ids.some((id) => SERVERS[id].reference)
         ? ' A "bare uWS" row is a reference: one handler style written directly on uWS with only the work its ' +
           'contract needs (bench/servers/bare-uws-references.mjs); "× its reference" divides a Kindling row by it.'
+        : '') +
+      (ids.length > 1
+        ? ' The rows run minutes apart, and this machine\'s speed moves by more than their differences: the ' +
+          'ratios of the shared-core group, when it ran, are the ones to read.'
         : ''),
     columns: ['Server', 'echoes/s', '× raw uWS', '× its reference', 'rounds (min – max)', 'server CPU', 'loadgen CPU', 'notes'],
     rows,
