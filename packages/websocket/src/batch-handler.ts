@@ -108,7 +108,6 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   #flushing = false;
   #pumping = false;
   #closed = false;
-  #finished = false;
   #taken = 0;
   #forceUntil = 0;
   #waiters: FlushWaiter[] = [];
@@ -279,8 +278,8 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
       this.#waiters = this.#waiters.filter((w) => !ready.includes(w));
       for (const waiter of ready) waiter.resolve();
     }
-    if (this.#closed && !this.#finished && this.#buffer.length === 0) {
-      this.#finished = true;
+    // complete() settles once; later calls do nothing.
+    if (this.#closed && this.#buffer.length === 0) {
       clearTimeout(this.#timer);
       this.#timer = undefined;
       this.complete();

@@ -94,7 +94,6 @@ function resolveSettings(options: Partial<JsonMessageHandlerOptions<object>>): S
 // #flags bits.
 const PUMPING = 1;
 const CLOSED = 2;
-const FINISHED = 4;
 
 /**
  * Runs the handler for each message of one connection. A message that arrives while the
@@ -255,10 +254,8 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
         this.#flags &= ~PUMPING;
       }
     }
-    if ((this.#flags & (CLOSED | FINISHED)) === CLOSED && this.#running === 0 && this.#queued() === 0) {
-      this.#flags |= FINISHED;
-      this.complete();
-    }
+    // complete() settles once; later calls do nothing.
+    if ((this.#flags & CLOSED) !== 0 && this.#running === 0 && this.#queued() === 0) this.complete();
   }
 
   #queued(): number {
