@@ -125,6 +125,11 @@ class BinaryMessageImpl implements BinaryMessage {
   }
 }
 
+/** A binary message holding its own copy of the engine's frame (uWS detaches the frame). */
+function copiedBinary(frame: ArrayBuffer): BinaryMessage {
+  return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+}
+
 /**
  * Creates a {@link TextMessage}, e.g. to feed a handler in a test.
  *
@@ -152,7 +157,7 @@ export function binaryMessage(data: Uint8Array): BinaryMessage {
  * text again.
  */
 export function messageFromFrame(frame: ArrayBuffer, isBinary: boolean): Message {
-  if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+  if (isBinary) return copiedBinary(frame);
   return new TextMessageImpl(decoder.decode(frame), frame);
 }
 
@@ -161,13 +166,13 @@ export function messageFromFrame(frame: ArrayBuffer, isBinary: boolean): Message
  * call {@link releaseFrame} before that callback returns.
  */
 export function liveMessage(frame: ArrayBuffer, isBinary: boolean): Message {
-  if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+  if (isBinary) return copiedBinary(frame);
   return new TextMessageImpl(undefined, frame);
 }
 
 /** A message that owns its content from the start: text decoded now, binary bytes copied. */
 export function keptMessage(frame: ArrayBuffer, isBinary: boolean): Message {
-  if (isBinary) return new BinaryMessageImpl(new Uint8Array(new Uint8Array(frame)));
+  if (isBinary) return copiedBinary(frame);
   return new TextMessageImpl(decoder.decode(frame), undefined);
 }
 

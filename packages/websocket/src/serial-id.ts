@@ -21,7 +21,7 @@ export function newSerial(): number {
   return last;
 }
 
-/** The UUID-shaped text of a serial from {@link nextSerial}. */
+/** The UUID-shaped text of a serial from {@link newSerial}. */
 export function formatSerial(serial: number): string {
   const hex = serial.toString(16);
   return PREFIX + (hex.length === 12 ? hex : ZEROS.slice(hex.length) + hex);
