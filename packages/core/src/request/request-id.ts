@@ -1,4 +1,4 @@
-import { newSerial, newSerialId, type IdSource } from '@kindling/websocket';
+import { idText, newSerial, newSerialId, type IdSource } from '@kindling/websocket';
 
 const WELL_FORMED = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
@@ -13,7 +13,7 @@ export function newRequestId(): string {
 
 /** Honours a well-formed incoming `x-request-id` (1–128 safe characters), else makes a new id. */
 export function resolveRequestId(incoming: string | undefined): string {
-  return incoming !== undefined && WELL_FORMED.test(incoming) ? incoming : newRequestId();
+  return idText(resolveRequestIdSource(incoming));
 }
 
 /**
