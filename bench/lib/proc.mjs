@@ -120,6 +120,9 @@ const jsonLines = (text) =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
 
+/** Why the load generator stopped without a result: its last stderr line, or its exit code. */
+const loadgenFailure = (stderr, code) => stderr.trim().split('\n').at(-1) || `loadgen exit ${code}`;
+
 /**
  * Runs the load generator to completion (killed after `timeoutMs`) and returns its JSON result.
  * @param {string[]} args
@@ -138,7 +141,7 @@ export function runLoadgen(args, { timeoutMs }) {
       const result = jsonLines(out).at(-1);
       if (result && !result.error) resolve({ ...result, exitCode: code });
       else if (signal) reject(new Unavailable(`loadgen killed (${signal}) after ${timeoutMs / 1000} s`));
-      else reject(new Unavailable(result?.error ?? (err.trim().split('\n').at(-1) || `loadgen exit ${code}`)));
+      else reject(new Unavailable(result?.error ?? loadgenFailure(err, code)));
     });
   });
 }
@@ -160,7 +163,7 @@ export function holdConnections(args, { timeoutMs }) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   void exited.then(() => clearTimeout(timer));
-  const gone = (code) => new Unavailable(err.trim().split('\n').at(-1) || `loadgen exit ${code}`);
+  const gone = (code) => new Unavailable(loadgenFailure(err, code));
   const held = new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => {
       out += d;
