@@ -3,8 +3,8 @@ import 'reflect-metadata';
 export { App } from './app.js';
 export type { AppMetrics, AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
 export type { LifecyclePhase } from './server/lifecycle.js';
-export { engine } from './engine.js';
-export type { Engine } from './engine.js';
+export type { EngineName, EngineSetting } from './engine/engine.js';
+export { ListenError } from './server/listen-error.js';
 export type { Logger, LoggerSetting } from './logger.js';
 
 export { Router } from './router/router.js';
