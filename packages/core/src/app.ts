@@ -195,6 +195,8 @@ export class App {
 
   /**
    * Starts serving. Resolves with the bound port (pass port 0 for an ephemeral one).
+   * @throws ListenError with `code` (`EADDRINUSE`, `EACCES`...), `address` and `port` when the
+   *   address cannot be bound.
    * @example
    * ```ts
    * const port = await app.listen(0, '127.0.0.1');

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { EnginePayload, SocketUserData } from '@kindling/websocket';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
-import { ListenError } from '../../server/listen-error.js';
+import { ListenError, listenErrorFrom } from '../../server/listen-error.js';
 import type { Engine, EngineBehavior, EngineHttpHandler, EngineListenOptions, EngineServer, EngineServerOptions, EngineTls, EngineUpgradeHandler } from '../engine.js';
 import { NodeRequest } from './node-request.js';
 import { NodeResponse } from './node-response.js';
@@ -89,11 +89,11 @@ class NodeServer implements EngineServer {
 
   listen(options: EngineListenOptions): Promise<number> {
     if (options.reusePort && !supportsReusePort()) {
-      return Promise.reject(new ListenError(options.host, options.port, 'ENOTSUP', new Error(`reusePort needs Node 22.12 or later on the node engine (this is ${process.version})`)));
+      return Promise.reject(new ListenError('ENOTSUP', options.host, options.port, { cause: new Error(`reusePort needs Node 22.12 or later on the node engine (this is ${process.version})`) }));
     }
     const server = this.#server;
     return new Promise((resolve, reject) => {
-      const failed = (err: NodeJS.ErrnoException) => reject(new ListenError(options.host, options.port, err.code, err));
+      const failed = (err: unknown) => reject(listenErrorFrom(err, options.host, options.port));
       server.once('error', failed);
       server.listen({ host: options.host, port: options.port, exclusive: true, ...(options.reusePort ? { reusePort: true } : {}) }, () => {
         server.off('error', failed);

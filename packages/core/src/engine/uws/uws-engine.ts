@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
 import type * as UWS from 'uWebSockets.js';
-import { ListenError } from '../../server/listen-error.js';
+import { probeListenError } from '../../server/listen-error.js';
 import type { Engine, EngineBehavior, EngineHttpHandler, EngineListenOptions, EngineServer, EngineServerOptions } from '../engine.js';
 import type { EnginePayload } from '@kindling/websocket';
 
@@ -61,7 +60,7 @@ class UwsServer implements EngineServer {
     const socket = await new Promise<UWS.us_listen_socket | false>((resolve) =>
       (this.#app.listen as unknown as ListenWithFlags).call(this.#app, options.host, options.port, options.reusePort ? 0 : flags, resolve),
     );
-    if (!socket) throw new ListenError(options.host, options.port, await whyNotListening(options));
+    if (!socket) throw await probeListenError(options.host, options.port);
     this.#listenSocket = socket;
     return this.#uws.us_socket_local_port(socket);
   }
@@ -76,13 +75,4 @@ class UwsServer implements EngineServer {
     // Present at run time in v20.30 (not in its typings): closes every socket, idle HTTP ones too.
     (this.#app as unknown as { close?: () => void }).close?.();
   }
-}
-
-/** uWS reports a failed listen without a reason: ask the kernel with a plain socket. */
-function whyNotListening(options: EngineListenOptions): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code));
-    probe.listen({ host: options.host, port: options.port, exclusive: true }, () => probe.close(() => resolve(undefined)));
-  });
 }
