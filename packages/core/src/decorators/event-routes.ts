@@ -6,7 +6,15 @@ import type { EventOptions } from '@kindling/websocket';
 import type { DtoClass } from '../extract/dto-class.js';
 import { routeDecorator, type RouteDecorator } from './routes.js';
 
-/** Options for {@link OnEvent}: the event's DTO and path, and its `on()` options. */
+/**
+ * Options for {@link OnEvent}: the event's DTO and path, and its `on()` options.
+ *
+ * @example
+ * ```ts
+ * @OnEvent('room.join', { dto: JoinRoom, path: '/rooms', rateLimit: { messages: 2, perMs: 1_000 } })
+ * join(@Body() req: JoinRoom, @Conn() ws: WebSocketConnection) { ws.subscribe(req.room); }
+ * ```
+ */
 export interface OnEventOptions extends EventOptions {
   /**
    * The class the event's `data` is validated into. Left out, a `@Body()` parameter's class is
