@@ -33,7 +33,7 @@ export interface EventRoute {
  */
 export function buildEventRoute(methods: readonly EventMethod[], options: EventsOptions): EventRoute {
   const extractors = methods.flatMap((m) => m.extractors);
-  const handlers: Record<string, EventHandler> = {};
+  const handlers: Record<string, EventHandler> = Object.create(null);
   let offset = 0;
   for (const method of methods) {
     const { type } = method.spec.options;

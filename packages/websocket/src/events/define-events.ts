@@ -97,7 +97,8 @@ export function defineEvents(handlers: unknown, options: unknown = {}): EventsDe
   if (typeof handlers !== 'object' || handlers === null || Array.isArray(handlers)) {
     throw new TypeError('defineEvents(handlers, options?): handlers must be an object of events by type');
   }
-  const own: Record<string, EventHandler> = {};
+  // No prototype: an event named `__proto__` is an event like any other.
+  const own: Record<string, EventHandler> = Object.create(null);
   for (const [type, handler] of Object.entries(handlers)) {
     if (type === '') throw new TypeError('defineEvents(): an event type must be a non-empty string');
     if (!isEventHandler(handler)) throw new TypeError(`defineEvents(): event "${type}" must be made with on(Dto, handler) or on(handler)`);
