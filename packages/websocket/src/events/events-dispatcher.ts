@@ -9,6 +9,7 @@ import type { Message } from '../message.js';
 import { TokenBucket } from '../rate-limit.js';
 import { messageId } from '../reply.js';
 import { envelopeProblem, type EventEnvelope } from './envelope.js';
+import { replyText } from './reply-text.js';
 
 /** One event of a definition as the dispatcher runs it; shared by every connection of the route. */
 export interface ResolvedEvent {
@@ -214,7 +215,7 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     if (id === undefined) return;
     this.#release(id);
     try {
-      this.#conn.sendJson(value === undefined ? { id } : { id, data: value });
+      this.#conn.sendText(replyText(id, value));
     } catch (err) {
       // A reply JSON cannot represent is a server bug: the client gets INTERNAL with the id.
       this.#failed(err, id, event.type, false);
@@ -304,3 +305,4 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     return accepted;
   }
 }
+
