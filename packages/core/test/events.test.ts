@@ -17,7 +17,7 @@ import {
   type EventsFor,
   type WebSocketConnection,
 } from '@kindling/core';
-import { TestServer } from '@kindling/testing';
+import { TestServer, testHandler } from '@kindling/testing';
 import { deferred, failOnEscapedErrors } from './fixtures.js';
 
 failOnEscapedErrors();
@@ -323,5 +323,16 @@ describe('@OnEvent controllers', () => {
     await ws.expectJson({ error: { code: 'VALIDATION_FAILED', id: 4 } });
     // The controller's events options: two failures in a row close the connection.
     await ws.expectClosed(1008, 'Too many consecutive invalid messages');
+  });
+});
+
+describe('events() in memory', () => {
+  it('runs under testHandler like any handler: the same replies and error envelopes, no socket', async () => {
+    const def = defineEvents({ add: on(Add, (_ws, sum) => sum.a + sum.b) });
+    await using ws = await testHandler(events(def));
+    ws.sendJson({ type: 'add', id: 1, data: { a: 2, b: 2 } });
+    await ws.expectJson({ id: 1, data: 4 }, { exact: true });
+    ws.sendJson({ type: 'sub', id: 2 });
+    await ws.expectJson({ error: { code: 'UNKNOWN_EVENT', id: 2 } });
   });
 });
