@@ -123,11 +123,10 @@ function invoke(route: CompiledHttpRoute, ctx: RequestContext): HandlerResult | 
 
 /**
  * Why a request for a WebSocket route did not reach the upgrade handler: uWS sends only GET
- * requests with a usable handshake there, so the rest arrive here as plain HTTP.
+ * requests with a `Sec-WebSocket-Key` there, so the rest arrive here as plain HTTP — answered
+ * with the same statuses the upgrade step gives (426 for a plain GET without `Upgrade`).
  */
 function webSocketOnly(parts: RequestParts): Error {
-  if (parts.method !== 'GET') return new MethodNotAllowed(parts.method, ['GET']);
-  if (parts.headers['upgrade']?.toLowerCase() !== 'websocket') return new UpgradeRequired();
   try {
     checkHandshake(parts);
   } catch (err) {
