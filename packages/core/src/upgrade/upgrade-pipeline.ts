@@ -26,6 +26,8 @@ export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
 
 type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
 
+const SWITCHING_PROTOCOLS = '101 Switching Protocols';
+
 /**
  * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
  * check the drain state, the header size, the handshake, origin and per-address limits, run middleware and
@@ -175,6 +177,10 @@ class UpgradeAttempt {
       connection: undefined,
     };
     try {
+      // uWS writes its own status line only when none was written, and keeps headers written
+      // before upgrade() in the 101: the client can match the upgrade to `ws.open`/`ws.close`.
+      this.res.writeStatus(SWITCHING_PROTOCOLS);
+      this.res.writeHeader('x-request-id', this.requestId);
       // uWS runs `open` (and so `start`) synchronously inside upgrade().
       this.res.upgrade(userData, headers['sec-websocket-key'] ?? '', ctx.protocol, extensions, this.context);
     } finally {
