@@ -44,6 +44,7 @@ export {
   PayloadTooLarge,
   HeadersTooLarge,
   InvalidHandshake,
+  InvalidBodyFraming,
   UnsupportedWebSocketVersion,
   UpgradeRequired,
   OriginNotAllowed,

@@ -32,3 +32,11 @@ export function canConnect(port: number): Promise<boolean> {
     socket.on('error', () => resolve(false));
   });
 }
+
+/**
+ * The engine a test server runs on, for the few answers that differ by engine (listed in
+ * docs/engines.md). Read as a string so the check stays valid as engine names change.
+ */
+export function engineOf(app: { readonly engine: string }): 'uws' | 'node' {
+  return app.engine === 'node' ? 'node' : 'uws';
+}

@@ -81,3 +81,33 @@ export function rawWebSocket(port: number, path: string): Promise<RawWebSocket> 
     });
   });
 }
+
+/** What {@link rawProbe} saw: the bytes received and whether the server closed the connection. */
+export interface ProbeResult {
+  readonly data: string;
+  readonly closed: boolean;
+}
+
+/**
+ * Sends raw bytes and watches for `waitMs` or until the server closes, whichever is first: for
+ * requests an engine may leave unanswered (the socket is destroyed at the end either way).
+ */
+export function rawProbe(port: number, bytes: string | Uint8Array, waitMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    let data = '';
+    let closed = false;
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve({ data, closed });
+    }, waitMs);
+    socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('end', () => (closed = true));
+    socket.on('close', () => {
+      closed = true;
+      clearTimeout(timer);
+      resolve({ data, closed });
+    });
+  });
+}

@@ -80,6 +80,17 @@ export class InvalidHandshake extends HttpError {
   }
 }
 
+/**
+ * The request's body length is ambiguous (RFC 9112 §6.3): `Content-Length` repeated, listing
+ * several values or not a number, `Transfer-Encoding` together with `Content-Length`, or a
+ * transfer coding other than `chunked` (400 `INVALID_BODY_FRAMING`; the connection is closed).
+ */
+export class InvalidBodyFraming extends HttpError {
+  constructor(reason: string, header: 'content-length' | 'transfer-encoding') {
+    super('INVALID_BODY_FRAMING', { message: `Ambiguous request body length: ${reason}`, details: { header } });
+  }
+}
+
 /** The client asked for a WebSocket version other than 13 (426 with `Sec-WebSocket-Version: 13`). */
 export class UnsupportedWebSocketVersion extends HttpError {
   constructor(version: string | undefined) {

@@ -4,6 +4,7 @@ import { HeadersTooLarge, MalformedUri, MethodNotAllowed, PayloadTooLarge, Route
 import { isPromise, runExtractors } from '../extract/extractor.js';
 import { runMiddleware } from '../middleware.js';
 import { BodyReader, RequestAborted } from '../request/body.js';
+import { readBodyFraming, type BodyFraming } from '../request/body-framing.js';
 import { headerBytes } from '../request/header-bytes.js';
 import { RequestContext, type SharedContext } from '../request/request-context.js';
 import { resolveRequestId } from '../request/request-id.js';
@@ -22,8 +23,6 @@ export interface HttpLimits {
   /** Largest total size of request header names and values in bytes (431 past it). @default 16 KiB */
   readonly maxHeaderBytes: number;
 }
-
-const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Serves plain HTTP requests: routing, body, middleware, extractors, handler, response, log. */
 export class HttpPipeline {
@@ -60,10 +59,16 @@ export class HttpPipeline {
     if (headerBytes(parts) > this.#limits.maxHeaderBytes) {
       return exchange.finish(errorToResponse(new HeadersTooLarge(this.#limits.maxHeaderBytes), this.#log), '', true);
     }
+    let framing: BodyFraming;
+    try {
+      framing = readBodyFraming(parts.headers);
+    } catch (err) {
+      return exchange.refuseNextTurn(errorToResponse(err, this.#log));
+    }
     const match = this.#routes.http.match(parts.method, parts.path);
     if (match.kind !== 'found') return this.#unmatched(exchange, parts, match.kind === 'method-not-allowed' ? match.allow : undefined, match.kind === 'malformed');
     const route = match.value;
-    const body = this.#startBody(exchange, parts);
+    const body = this.#startBody(exchange, framing);
     if (body === 'rejected') return;
     exchange.route = route.pattern;
     if (route.middleware.length === 0 && route.extractors.length === 0) {
@@ -97,13 +102,10 @@ export class HttpPipeline {
     exchange.settle(runMiddleware(root.middleware, ctx, async () => rejection()), '');
   }
 
-  #startBody(exchange: Exchange, parts: RequestParts): BodyReader | undefined | 'rejected' {
-    const length = parts.headers['content-length'];
-    const chunked = parts.headers['transfer-encoding'] !== undefined;
-    if (BODYLESS.has(parts.method) && !chunked && (length === undefined || length === '0')) return undefined;
-    if (length === '0' && !chunked) return undefined;
+  #startBody(exchange: Exchange, framing: BodyFraming): BodyReader | undefined | 'rejected' {
+    if (framing === 'none') return undefined;
     const limit = this.#limits.bodyLimit;
-    if (length !== undefined && Number(length) > limit) {
+    if (framing !== 'chunked' && framing > limit) {
       // Answer at once and close: reading a body we will refuse wastes the limit's worth of bandwidth.
       exchange.finish(errorToResponse(new PayloadTooLarge(limit), this.#log), '', true);
       return 'rejected';
@@ -216,6 +218,17 @@ class Exchange {
     }
     writeResponse(this.res, response, this.requestId, options);
     this.#complete(response.status);
+  }
+
+  /**
+   * Answers on the next turn of the event loop and closes the connection: where this request's
+   * body ends, and so where the next request starts, is unknown. Inside its callback uWS is
+   * still parsing the bytes the request came in; answered there, uWS would go on to serve a
+   * request pipelined behind it and drop the close. From the next turn the close holds, and a
+   * request that arrives first makes uWS abort the connection (no answer, nothing served).
+   */
+  refuseNextTurn(response: Response): void {
+    setImmediate(() => this.corked(() => this.finish(response, '', true)));
   }
 
   /** Runs a write inside `res.cork()` unless the exchange is already over. */

@@ -1,8 +1,9 @@
 import type { EngineRequest as HttpRequest, EngineResponse as HttpResponse } from '../engine/engine.js';
 import type { Logger } from 'pino';
 import { idText, runHandler, toKindlingError, type ConnectionOptions, type IdSource, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
-import { HeadersTooLarge, MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
+import { HeadersTooLarge, InvalidHandshake, MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
 import { isPromise } from '../extract/extractor.js';
+import { readBodyFraming } from '../request/body-framing.js';
 import { headerBytes } from '../request/header-bytes.js';
 import type { RequestContext } from '../request/request-context.js';
 import { resolveRequestIdSource } from '../request/request-id.js';
@@ -66,6 +67,12 @@ export class UpgradePipeline {
   #run(attempt: UpgradeAttempt, parts: RequestParts): void {
     if (this.#lifecycle.draining) throw new ServerDraining();
     if (headerBytes(parts) > this.#maxHeaderBytes) throw new HeadersTooLarge(this.#maxHeaderBytes);
+    try {
+      // After a 101 the bytes that follow the head are WebSocket frames: a body would be read as them.
+      if (readBodyFraming(parts.headers) !== 'none') throw new InvalidHandshake('an upgrade request carries no body');
+    } catch (err) {
+      return attempt.rejectNextTurn(err);
+    }
     const match = this.#routes.websocket.match('GET', parts.path);
     if (match.kind === 'malformed') throw new MalformedUri('path', parts.path);
     if (match.kind !== 'found') throw new RouteNotFound(parts.method, parts.path);
@@ -138,6 +145,15 @@ class UpgradeAttempt {
   conclude(route: WsRoute, decision: UpgradeDecision): void {
     if (decision.accepted) this.accept(route, decision.ctx, decision.values);
     else this.respond(decision.response, decision.code);
+  }
+
+  /**
+   * Refuses on the next turn of the event loop: the request's body framing is ambiguous, and
+   * uWS, still parsing the bytes it came in, would serve a request pipelined behind an answer
+   * written now (see the HTTP pipeline's `refuseNextTurn`).
+   */
+  rejectNextTurn(err: unknown): void {
+    setImmediate(() => this.#corked(() => this.reject(err)));
   }
 
   reject(err: unknown): void {

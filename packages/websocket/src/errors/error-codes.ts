@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   INVALID_JSON: { status: 400, closeCode: 1007, message: 'Invalid JSON' },
   INVALID_ENVELOPE: { status: 400, closeCode: 4400, message: 'Invalid event envelope' },
   INVALID_HANDSHAKE: { status: 400, closeCode: 4400, message: 'Invalid WebSocket handshake' },
+  INVALID_BODY_FRAMING: { status: 400, closeCode: 4400, message: 'Ambiguous request body length' },
   MISSING_HEADER: { status: 400, closeCode: 4400, message: 'A required header is missing' },
   MISSING_COOKIE: { status: 400, closeCode: 4400, message: 'A required cookie is missing' },
   UNAUTHORIZED: { status: 401, closeCode: 4401, message: 'Unauthorized' },
