@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { describe, test } from 'node:test';
 import { Json, Router } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
@@ -29,6 +30,7 @@ function build() {
 const FRAMING = (message: string, header: string) =>
   JSON.stringify({ error: { code: 'INVALID_BODY_FRAMING', message: `Ambiguous request body length: ${message}`, details: { header } } });
 const REPEATED = FRAMING('Content-Length repeated or listing several values', 'content-length');
+const TOO_LARGE = '{"error":{"code":"PAYLOAD_TOO_LARGE","message":"Request body exceeds 100 bytes","details":{"limit":100}}}';
 
 function head(reply: string): { status: string; headers: string; body: string } {
   const end = reply.indexOf('\r\n\r\n');
@@ -141,5 +143,47 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
     const reply = await rawExchange(server.port, (s) => s.write('POST /ignores-body HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'));
     assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nignored$/);
     assert.equal(calls.ignoring, 1);
+  });
+});
+
+describe('a chunked body over bodyLimit is a 413 whether or not the route reads it', () => {
+  for (const path of ['/ignores-body', '/reads-body']) {
+    test(`${path}: 413 PAYLOAD_TOO_LARGE and the connection closes`, async () => {
+      const { router } = build();
+      await using server = await TestServer.start(router, { app: { bodyLimit: 100 } });
+      const request = `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${chunk('a'.repeat(60))}${chunk('b'.repeat(60))}`;
+      // The last chunk is never sent: the 413 must not wait for it.
+      const reply = await rawProbe(server.port, request, 2000);
+      const { status, headers, body } = head(reply.data);
+      assert.equal(status, 'HTTP/1.1 413 Payload Too Large');
+      assert.match(headers, /\r\nconnection: close/);
+      assert.equal(body, TOO_LARGE);
+      assert.equal(reply.closed, true);
+    });
+  }
+
+  test('a chunked body within the limit: a route that ignores it answers once the last chunk arrived', async () => {
+    const { router, calls } = build();
+    await using server = await TestServer.start(router, { app: { bodyLimit: 100 } });
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (data: Buffer) => (received += data.toString('latin1')));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    try {
+      socket.write(`POST /ignores-body HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${chunk('a'.repeat(100))}`);
+      // The handler ran, but its answer waits: the body could still pass the limit.
+      const deadline = Date.now() + 2000;
+      while (calls.ignoring === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.equal(calls.ignoring, 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(received, '', 'no answer before the last chunk');
+      socket.write('0\r\n\r\n');
+      while (!received.endsWith('ignored') && Date.now() < deadline + 2000) await new Promise((resolve) => setTimeout(resolve, 10));
+      assert.match(received, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(received, /\r\n\r\nignored$/);
+    } finally {
+      socket.destroy();
+      await closed;
+    }
   });
 });

@@ -112,6 +112,7 @@ export class HttpPipeline {
     }
     const reader = new BodyReader(exchange.res, limit, (err) => exchange.corked(() => exchange.finish(errorToResponse(err, this.#log), exchange.route, true)));
     exchange.body = reader;
+    if (framing === 'chunked') exchange.chunkedBody = reader;
     return reader;
   }
 }
@@ -139,12 +140,20 @@ function webSocketOnly(parts: RequestParts): Error {
 
 function ignoreAbort(): void {}
 
+/** A body read failed: the overflow already answered 413, an abort needs no answer. */
+function answeredElsewhere(): void {}
+
 /** One request/response exchange: tracks abort and completion, writes exactly once, logs once. */
 class Exchange {
   aborted = false;
   done = false;
   route = '';
   body: BodyReader | undefined = undefined;
+  /**
+   * The body when it is chunked: its length is known only once it ended, so the response waits
+   * for the last chunk (or is a 413 when it passes `bodyLimit`), whether or not the handler read it.
+   */
+  chunkedBody: BodyReader | undefined = undefined;
   readonly requestId: string;
   /** `performance.now()` at the start, or -1 when `http.request` lines are not logged. */
   readonly started: number;
@@ -197,6 +206,12 @@ class Exchange {
 
   finish(result: HandlerResult, route: string, close = false): void {
     if (this.done || this.aborted) return;
+    const chunked = this.chunkedBody;
+    if (chunked !== undefined && !chunked.settled && !close) {
+      // An overflow answers 413 through `finish(..., true)` meanwhile; an abort ends it silently.
+      chunked.bytes().then(() => this.corked(() => this.finish(result, route)), answeredElsewhere);
+      return;
+    }
     this.done = true;
     this.route = route;
     // A RequestContext may outlive the response (kept by a middleware or extractor).

@@ -45,6 +45,11 @@ export class BodyReader {
     });
   }
 
+  /** True once the last chunk arrived, the body passed the limit or the request was aborted. */
+  get settled(): boolean {
+    return this.#done;
+  }
+
   /** The whole body once the last chunk arrived. Rejects on overflow or abort. */
   bytes(): Promise<Uint8Array> {
     return this.#result;
