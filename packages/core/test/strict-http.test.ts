@@ -187,3 +187,41 @@ describe('a chunked body over bodyLimit is a 413 whether or not the route reads 
     }
   });
 });
+
+describe('requests the uws engine leaves unanswered (docs/engines.md)', () => {
+  const headerLines = (n: number) => Array.from({ length: n }, (_, i) => `x-h${i}: v\r\n`).join('');
+  const unanswered = {
+    'a malformed request line': 'GARBAGE\r\n\r\n',
+    'a request without headers': 'GET /other HTTP/1.1\r\n\r\n',
+    'bare-LF line endings': 'GET /other HTTP/1.1\nHost: x\n\n',
+    '60 small headers': `GET /other HTTP/1.1\r\nHost: x\r\n${headerLines(59)}\r\n`,
+  };
+
+  test('engine-specific: uws sends nothing and keeps the socket open (it drops it after ~10 s); node answers at once', async () => {
+    const { router, calls } = build();
+    await using server = await TestServer.start(router);
+    const engine = engineOf(server.app);
+    // Probed together, so the quiet window is paid once.
+    const replies = await Promise.all(Object.values(unanswered).map((request) => rawProbe(server.port, request, engine === 'uws' ? 400 : 2000)));
+    for (const [i, name] of Object.keys(unanswered).entries()) {
+      const reply = replies[i];
+      assert.ok(reply);
+      if (engine === 'uws') {
+        assert.deepEqual(reply, { data: '', closed: false }, name);
+      } else if (name === '60 small headers') {
+        assert.match(reply.data, /^HTTP\/1\.1 200 OK\r\n/, name);
+      } else {
+        assert.match(reply.data, /^HTTP\/1\.1 400 /, name);
+        assert.equal(reply.closed, true, name);
+      }
+    }
+    assert.equal(calls.other, engine === 'uws' ? 0 : 1);
+  });
+
+  test('48 header lines (Host included) are served on every engine: the most uws accepts', async () => {
+    const { router } = build();
+    await using server = await TestServer.start(router);
+    const reply = await rawExchange(server.port, (s) => s.write(`GET /other HTTP/1.1\r\nHost: x\r\n${headerLines(47)}\r\n`));
+    assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nother$/);
+  });
+});

@@ -47,7 +47,8 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  *
  * - `code`/`reason`: the close frame that was sent (server-initiated) or received
  *   (client-initiated); `1005` when the peer's frame had no code, `1006` when the TCP
- *   connection ended without a close frame.
+ *   connection ended without a close frame — and, on the uWS engine, when the peer's close
+ *   frame had an invalid code or reason (uWS answers it itself; see docs/engines.md).
  * - `wasClean`: a close frame was sent or received (`code !== 1006`).
  * - `initiatedBy`: `'server'` when this side closed or terminated the connection; `'client'`
  *   when the peer sent a close frame or the TCP connection dropped, including frames the engine
