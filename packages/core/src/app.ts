@@ -3,8 +3,10 @@ import {
   ConnectionHub,
   DEFAULT_CONNECTION_OPTIONS,
   resolveConnectionOptions,
+  type BusStats,
   type ConnectionOptions,
   type ConnectionRegistry,
+  type TopicBus,
   type WebSocketConnection,
 } from '@kindling/websocket';
 import { engine, EXCLUSIVE_PORT, FALLBACK_WARNING, uws, type Engine } from './engine.js';
@@ -44,6 +46,13 @@ export interface AppOptions {
   strictTrailingSlash?: boolean;
   /** Defaults for every WebSocket route. */
   websocket?: WebSocketDefaults;
+  /**
+   * Carries topic publishes to other threads or nodes: `threadsBus()` (wired by `serve()`),
+   * `redisBus()` from `@kindling/redis`. `listen()` starts it and fails if it cannot come up.
+   * See docs/scaling.md.
+   * @default localBus() (publishes reach this app's connections only)
+   */
+  bus?: TopicBus;
 }
 
 /** Options for {@link App.listen}. */
@@ -87,6 +96,8 @@ export interface AppMetrics {
   readonly heartbeatTimeouts: number;
   /** Messages dropped by per-connection rate limits (counted when their connection closes). */
   readonly rateLimitedMessages: number;
+  /** The topic bus: kind, up, and its publish counts (see docs/scaling.md). */
+  readonly bus: BusStats;
 }
 
 /** What shutdown did: connections closed cleanly and those terminated at the deadline. */
@@ -142,7 +153,20 @@ export class App {
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
     );
-    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn) });
+    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn), ...(options.bus ? { bus: options.bus } : {}) });
+  }
+
+  /**
+   * The topic bus (see docs/scaling.md): `await app.bus.ready` resolves once publishes cross
+   * to the other threads/nodes (after `listen()`, and again after a broker outage).
+   * @example
+   * ```ts
+   * await app.listen(3000);
+   * await app.bus.ready;
+   * ```
+   */
+  get bus(): TopicBus {
+    return this.#hub.bus;
   }
 
   /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */
@@ -173,10 +197,19 @@ export class App {
    * ```
    */
   metrics(): AppMetrics {
-    return { phase: this.#lifecycle.phase, inFlight: this.#lifecycle.inFlight, connections: this.#hub.connections.size, ...this.#hub.counters };
+    return {
+      phase: this.#lifecycle.phase,
+      inFlight: this.#lifecycle.inFlight,
+      connections: this.#hub.connections.size,
+      ...this.#hub.counters,
+      bus: this.#hub.bus.stats(),
+    };
   }
 
-  /** Sends to every connection subscribed to `topic`. Returns false when nobody is. */
+  /**
+   * Sends to every connection subscribed to `topic`, on this app and, through the bus, on every
+   * other thread/node. Returns false when nobody on this app is subscribed.
+   */
   publish(topic: string, data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
     return this.#hub.publish(topic, data, isBinary);
   }
@@ -194,8 +227,10 @@ export class App {
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
     const app = await this.#createUws();
+    await this.#startBus();
     const listenSocket = await listenOn(app, bindHost, port, options.reusePort ? 0 : EXCLUSIVE_PORT);
     if (!listenSocket) {
+      await this.#hub.bus.close();
       await this.#tls?.dispose();
       throw new Error(`Could not listen on ${bindHost}:${port} (address in use or not permitted)`);
     }
@@ -237,9 +272,30 @@ export class App {
       timeoutMs: Math.max(0, deadline - Date.now()),
     });
     this.#lifecycle.phase = 'closed';
+    await this.#closeBus();
     await this.#tls?.dispose();
     this.log.info({ event: 'app.closed', ...result }, 'app.closed');
     return result;
+  }
+
+  /** Starts the bus before the port opens, so no client subscribes before the bus can carry its topics. */
+  async #startBus(): Promise<void> {
+    const hub = this.#hub;
+    try {
+      await hub.bus.start({ deliver: (topic, payload, isBinary) => hub.deliver(topic, payload, isBinary), log: this.log });
+    } catch (err) {
+      await this.#tls?.dispose();
+      this.log.error({ event: 'bus.start_failed', bus: hub.bus.kind, err }, 'bus.start_failed');
+      throw new Error(`App cannot listen: the ${hub.bus.kind} bus did not come up: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  async #closeBus(): Promise<void> {
+    try {
+      await this.#hub.bus.close();
+    } catch (err) {
+      this.log.error({ event: 'bus.close_failed', bus: this.#hub.bus.kind, err }, 'bus.close_failed');
+    }
   }
 
   /** A connection on a route with `connectionsPerIp` gives back the slot its upgrade took. */

@@ -67,7 +67,10 @@ export {
   TIMEOUT,
   DEFAULT_HEARTBEAT,
   RATE_LIMIT_CLOSE_REASON,
+  localBus,
+  threadsBus,
 } from '@kindling/websocket';
+export type { BusLink, BusPayload, BusStats, ThreadsBusOptions, TopicBus } from '@kindling/websocket';
 export type { ErrorCode, ErrorBody, Message, TextMessage, BinaryMessage, CloseInfo, SendResult, ConnectionOptions } from '@kindling/websocket';
 export type {
   AdaptedHandler,

@@ -41,6 +41,10 @@ export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export { Sweeper } from './sweeper.js';
+export { localBus } from './bus/local-bus.js';
+export { threadsBus } from './bus/threads-bus.js';
+export type { ThreadsBusOptions } from './bus/threads-bus.js';
+export type { BusLink, BusPayload, BusStats, TopicBus } from './bus/topic-bus.js';
 export type { SweepTask } from './sweeper.js';
 
 export { ERROR_CODES, isErrorCode } from './errors/error-codes.js';
