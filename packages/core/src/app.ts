@@ -6,6 +6,8 @@ import {
   type BusStats,
   type ConnectionOptions,
   type ConnectionRegistry,
+  localPresence,
+  type Presence,
   type TopicBus,
   type WebSocketConnection,
 } from '@kindling/websocket';
@@ -128,6 +130,7 @@ export class App {
   readonly #hub: ConnectionHub;
   readonly #ipLimits = new IpLimits();
   readonly #ipLimitsByRoute = new Map<string, RouteIpLimits>();
+  #presence: Presence | undefined;
   #listenSocket: us_listen_socket | undefined;
   #port: number | undefined;
   #tls: ResolvedTls | undefined;
@@ -167,6 +170,20 @@ export class App {
    */
   get bus(): TopicBus {
     return this.#hub.bus;
+  }
+
+  /**
+   * Who is in a topic: across every node with a bus that has presence (`redisBus`), else this
+   * app alone. See docs/scaling.md.
+   * @example
+   * ```ts
+   * await app.presence.join('lobby', 'ada', { since: Date.now() });
+   * const here = (await app.presence.members('lobby')).map((m) => m.member);
+   * ```
+   */
+  get presence(): Presence {
+    this.#presence ??= this.#hub.bus.presence ?? localPresence();
+    return this.#presence;
   }
 
   /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */

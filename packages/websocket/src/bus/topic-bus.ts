@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { Presence } from './presence.js';
 
 /** A publish's payload as it crosses a bus: text stays a string (or its UTF-8 bytes), binary stays bytes. */
 export type BusPayload = string | Uint8Array | ArrayBuffer;
@@ -75,6 +76,8 @@ export interface TopicBus {
   unsubscribe(topic: string): void;
   /** Counts and state (see {@link BusStats}). */
   stats(): BusStats;
+  /** Presence across the bus's nodes; without it `app.presence` covers this app alone. */
+  readonly presence?: Presence;
   /** Disconnects. Called by `app.shutdown()` after every connection closed. */
   close(): Promise<void>;
 }
