@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { LoggerSetting } from '../logger.js';
 
 /** Options for {@link serve}. See docs/scaling.md. */
 export interface ServeOptions {
@@ -14,6 +15,8 @@ export interface ServeOptions {
   shutdownTimeoutMs?: number;
   /** How long a thread may take to create its app and listen. @default 30000 */
   startTimeoutMs?: number;
+  /** The main thread's logger (`serve.*` events); each app keeps its own. @default `{ level: 'info' }` */
+  logger?: LoggerSetting;
 }
 
 /** {@link ServeOptions} with defaults filled in. */
@@ -24,6 +27,7 @@ export interface ResolvedServeOptions {
   readonly handleSignals: boolean;
   readonly shutdownTimeoutMs: number;
   readonly startTimeoutMs: number;
+  readonly logger: LoggerSetting | undefined;
 }
 
 /** Fills in defaults and checks every option (TypeError). */
@@ -39,6 +43,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     handleSignals: options.handleSignals ?? true,
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, 10_000),
     startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, 30_000),
+    logger: options.logger,
   };
 }
 

@@ -80,7 +80,7 @@ async function runThread(data: ThreadData, createApp: CreateApp): Promise<Server
 }
 
 async function runMain(entry: string | URL, options: ResolvedServeOptions): Promise<Server> {
-  const log = createLogger(undefined);
+  const log = createLogger(options.logger);
   const port = options.port === 0 ? await freePort(options.host) : options.port;
   const channel = `kindling:serve:${randomUUID()}`;
   const threads: ServerThread[] = [];
