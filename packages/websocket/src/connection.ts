@@ -122,6 +122,23 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     return this.#send(text, false);
   }
 
+  /**
+   * Sends a server event `{ "type": type, "data": data }` (no `data` key when it is
+   * `undefined`) as a JSON text frame: the envelope `events()` clients read (docs/events.md).
+   * In an `events()` handler the connection is an `EventConnection`, whose `emit` only takes the
+   * types and data the definition's `emits` declare. A prototype method: no connection pays
+   * memory for it. Throws a `TypeError` for an empty type or data JSON cannot represent.
+   *
+   * @example
+   * ```ts
+   * ws.emit('chat.message', { from: 'ann', text: 'hi' }); // {"type":"chat.message","data":{...}}
+   * ```
+   */
+  emit(type: string, data?: unknown): SendResult {
+    if (typeof type !== 'string' || type === '') throw new TypeError('emit(type, data): type must be a non-empty string');
+    return this.sendJson(data === undefined ? { type } : { type, data });
+  }
+
   /** Sends a ping frame; the peer answers with a pong. Throws a `TypeError` past 125 bytes of data. */
   ping(data?: string | Uint8Array): SendResult {
     if (data !== undefined && payloadBytes(data) > 125) throw new TypeError('ping(data): a control frame carries at most 125 bytes');

@@ -27,6 +27,18 @@ export type { CloseAllOptions, CloseAllResult, ConnectionHubOptions, HubCounters
 export type { AdaptedHandler } from './adapter.js';
 export { messageHandler } from './message-handler.js';
 export type { JsonMessageHandlerOptions, MessageHandlerOptions } from './message-handler.js';
+export { events } from './events/events-adapter.js';
+export type { EventsOptions } from './events/events-adapter.js';
+export { defineEvents } from './events/define-events.js';
+export type { DefineEventsOptions, EventHandlers, EventsDefinition, EventsFor } from './events/define-events.js';
+export { on } from './events/on.js';
+export type { EventHandler, EventOptions, EventRateLimit } from './events/on.js';
+export { payload } from './events/payload.js';
+export type { EmitSpec, EmitSpecs, Payload } from './events/payload.js';
+export type { EmitData, EmitType, EventConnection } from './events/event-connection.js';
+export type { ContractOf, EventsContract } from './events/contract.js';
+export type { EventEnvelope } from './events/envelope.js';
+export type { EventsTypeError } from './events/events-type-error.js';
 export { batchHandler } from './batch-handler.js';
 export type { BatchHandlerOptions } from './batch-handler.js';
 export { DEFAULT_HEARTBEAT } from './heartbeat.js';

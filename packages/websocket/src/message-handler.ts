@@ -1,12 +1,11 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
+import { kCork, type MessageConsumer } from './connection-internals.js';
+import { checkConsecutiveErrors, closeForQueueOverflow, replyWithError } from './message-failure.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
-import { ERROR_CODES } from './errors/error-codes.js';
-import { KindlingError } from './errors/kindling-error.js';
 import { settleQueued, type Message } from './message.js';
-import { errorEnvelope, messageId, sendReply } from './reply.js';
+import { messageId, sendReply } from './reply.js';
 
 /** Options for {@link messageHandler}. See docs/handlers.md. */
 export interface MessageHandlerOptions {
@@ -144,9 +143,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   }
 
   overflowed(): void {
-    const conn = this.#conn;
-    conn[kLogEvent]('warn', { event: 'ws.queue_overflow', maxQueuedMessages: conn.options.maxQueuedMessages });
-    conn[kBeginClose](ERROR_CODES.QUEUE_OVERFLOW.closeCode, ERROR_CODES.QUEUE_OVERFLOW.message, conn.options.closeTimeoutMs);
+    closeForQueueOverflow(this.#conn);
   }
 
   closed(): void {
@@ -215,21 +212,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   }
 
   #failed(err: unknown, id: string | number | undefined): void {
-    const conn = this.#conn;
-    const clientError = err instanceof KindlingError && err.status < 500;
-    if (clientError) conn[kLogEvent]('debug', { event: 'ws.message_rejected', code: err.code });
-    else conn[kLogEvent]('error', { event: 'ws.handler_error', err });
-    try {
-      conn.sendJson(errorEnvelope(err, id));
-    } catch {
-      // The error's details cannot be sent as JSON: send the bare code and message.
-      conn.sendJson(errorEnvelope(new KindlingError(clientError ? err.code : 'INTERNAL', clientError ? { message: err.message } : {}), id));
-    }
-    if (!clientError) return;
-    const max = this.#settings.maxErrors;
-    if (max === 0 || ++this.#errors < max || !conn.isOpen) return;
-    conn[kLogEvent]('warn', { event: 'ws.too_many_errors', maxConsecutiveErrors: max });
-    conn[kBeginClose](ERROR_CODES.TOO_MANY_ERRORS.closeCode, ERROR_CODES.TOO_MANY_ERRORS.message, conn.options.closeTimeoutMs);
+    if (replyWithError(this.#conn, err, id)) checkConsecutiveErrors(this.#conn, ++this.#errors, this.#settings.maxErrors);
   }
 
   #finishOne(async: boolean): void {
