@@ -19,12 +19,16 @@ export async function runChat(join: JoinParams, rooms: ChatRooms, ws: WebSocketC
   const topic = topicOf(room);
   rooms.join(room, username);
   ws.subscribe(topic);
-  ws.sendText(encodeEvent('chat.welcome', { room, user: username, members: rooms.members(room) }));
-  ws.publish(topic, encodeEvent('chat.join', { user: username }));
+  let announced = false;
   try {
+    await rooms.arrive(room, username);
+    ws.sendText(encodeEvent('chat.welcome', { room, user: username, members: await rooms.here(room) }));
+    ws.publish(topic, encodeEvent('chat.join', { user: username }));
+    announced = true;
     await handler(join, ws);
   } finally {
     rooms.leave(room, username);
-    ws.publish(topic, encodeEvent('chat.leave', { user: username }));
+    if (announced) ws.publish(topic, encodeEvent('chat.leave', { user: username }));
+    await rooms.depart(room, username).catch((err: unknown) => ws.log.warn({ err }, 'chat: could not leave presence'));
   }
 }
