@@ -17,4 +17,8 @@ for (const node of nodes) {
     for (const other of nodes) if (other.exitCode === null) other.kill('SIGTERM');
   });
 }
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => nodes.forEach((node) => node.kill(signal)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const node of nodes) node.kill(signal);
+  });
+}
