@@ -47,6 +47,7 @@ const app = new App(router, {
   websocket: { maxPayloadLength: 2 * 1024 * 1024 },
   bus: redisBus({ url: env.REDIS_URL ?? '' }, {
     prefix: env.PREFIX ?? 'kindling',
+    connectTimeoutMs: 30_000,
     heartbeatMs: 200,
     ttlMs: Number(env.TTL_MS ?? 1000),
     reconnect: env.RECONNECT_MS ? { minDelayMs: Number(env.RECONNECT_MS), maxDelayMs: Number(env.RECONNECT_MS) } : { minDelayMs: 50, maxDelayMs: 400 },

@@ -61,6 +61,10 @@ export class RedisServer implements AsyncDisposable {
       });
     });
     child.stdout?.resume();
+    child.stderr?.resume();
+    child.once('exit', (code, signal) => {
+      if (this.#child === child) console.error(`redis-server on ${this.port} ended by itself (${code ?? signal})`);
+    });
   }
 
   /** SIGKILL: every connection drops at once, nothing is answered. */
