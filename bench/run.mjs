@@ -31,17 +31,17 @@ const FULL = {
     warmup: 2, duration: 4, rounds: 2,
     servers: [
       'raw', 'ref-copy', 'mh', 'ref-forawait', 'forawait', 'batch', 'ref-batch', 'batch-replies',
-      'ws', 'fastify', 'socketio', 'threads-1', 'threads-2',
+      'node-mh', 'node-forawait', 'ws', 'fastify', 'socketio', 'threads-1', 'threads-2',
     ],
   },
   'shared-core': { warmup: 1, duration: 3, rounds: 4 },
-  latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'] },
+  latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'] },
   memory: {
     conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 50_000, settledMaxMs: 60_000,
-    servers: ['raw', 'mh', 'forawait', 'ws', 'fastify', 'socketio'],
+    servers: ['raw', 'mh', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'],
   },
   heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
-  upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'ws', 'fastify'] },
+  upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'node-7', 'ws', 'fastify'] },
   broadcast: {
     subscribers: 10_000, inflight: 16, warmup: 1, duration: 4,
     servers: ['raw-pub', 'kindling-pub', 'ws-pub', 'threads-1-pub', 'threads-2-pub'],

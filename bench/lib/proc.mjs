@@ -70,12 +70,13 @@ export function reasonFrom(stderr, code) {
  * Starts `bench/servers/<file>` on port 0 and resolves once it printed `READY <port>`.
  * @returns {Promise<{ pid: number, port: number, stop: () => Promise<void>, stderr: () => string }>}
  */
-export function startServer(file, { timeoutMs = 15_000 } = {}) {
+export function startServer(file, { timeoutMs = 15_000, env = {} } = {}) {
   const script = join(BENCH_DIR, 'servers', file);
   const child = track(
     spawn('bash', ['-c', withNofile(`${pinning.server}node ${quote(script)} 0`)], {
       cwd: BENCH_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     }),
   );
   let out = '';

@@ -107,6 +107,12 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     const r = styleRatio(id, 'reference');
     ratioRow(what, echoRan, r, REFERENCE_SHARE, `${fmtRatio(r)}${source(id, 'reference')}`);
   }
+  {
+    // DESIGN §9: the node engine (node:http + ws) against plain ws, the library it runs on.
+    const sharedRatio = shared[ratioKey('node-mh', 'ws')];
+    const r = sharedRatio ?? echo['node-mh'] / echo.ws;
+    ratioRow('node engine messageHandler echo ≥ 0.95 × plain ws', echoRan, r, 0.95, `${fmtRatio(r)}${sharedRatio !== undefined ? ' (shared core)' : ''}`);
+  }
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
     const v = mem[id];

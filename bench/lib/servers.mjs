@@ -5,7 +5,8 @@ import { startServer, Unavailable, waitForQuiet } from './proc.mjs';
  * Each server: a file in bench/servers/, the path the load generator requests, for the Kindling
  * echo servers the route with heartbeat and rate limit on, `batchedReplies` for a server that
  * answers a batch of messages with one frame (the load generator then counts its echoes), and
- * `reference` for a Kindling echo row: the bare-uWS server doing the least its handler style needs.
+ * `reference` for a Kindling echo row: the bare-uWS server doing the least its handler style needs,
+ * and `env` for the server's environment (`KINDLING_ENGINE: 'node'` for the node engine rows).
  */
 export const SERVERS = {
   raw: { label: 'raw uWS', file: 'raw-uws-echo.mjs', path: '/' },
@@ -40,6 +41,21 @@ export const SERVERS = {
     batchedReplies: true,
     reference: 'ref-batch',
   },
+  // The same Kindling servers on the node engine (node:http + ws), beside plain ws.
+  'node-mh': {
+    label: 'Kindling messageHandler, node engine',
+    file: 'kindling-ws-echo-message-handler.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+    env: { KINDLING_ENGINE: 'node' },
+  },
+  'node-forawait': {
+    label: 'Kindling for await, node engine',
+    file: 'kindling-ws-echo-forawait.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+    env: { KINDLING_ENGINE: 'node' },
+  },
   ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
   fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },
   socketio: { label: 'socket.io', file: 'socketio-echo.mjs', proto: 'socketio' },
@@ -49,6 +65,12 @@ export const SERVERS = {
     path: '/ws/room/lobby?token=abcdefgh12345678&limit=10',
   },
   'kindling-0': { label: 'Kindling, no extractor', file: 'kindling-upgrade-7-extractors.mjs', path: '/echo' },
+  'node-7': {
+    label: 'Kindling, 7 extractors, node engine',
+    file: 'kindling-upgrade-7-extractors.mjs',
+    path: '/ws/room/lobby?token=abcdefgh12345678&limit=10',
+    env: { KINDLING_ENGINE: 'node' },
+  },
   'raw-pub': { label: 'raw uWS', file: 'raw-uws-broadcast.mjs' },
   'kindling-pub': { label: 'Kindling', file: 'kindling-ws-broadcast.mjs' },
   'ws-pub': { label: 'ws', file: 'ws-broadcast.mjs' },
@@ -70,7 +92,7 @@ export function targetArgs(def, { policies = false } = {}) {
 /** Waits for a quiet machine, starts a server, runs `fn` with it, and always stops it. */
 export async function withServer(def, fn) {
   await waitForQuiet(log);
-  const server = await startServer(def.file);
+  const server = await startServer(def.file, { env: def.env });
   try {
     return await fn(server);
   } finally {

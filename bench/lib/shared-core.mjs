@@ -20,7 +20,10 @@ const COMPARISONS = [
   ['batch-replies', 'raw'],
   ['batch-replies', 'ref-batch'],
   ['batch', 'raw'],
+  // The node engine against plain ws (DESIGN: ≥ 0.95×).
+  ['node-mh', 'ws'],
 ];
+
 
 const geomean = (xs) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 const mean = (xs) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
@@ -37,8 +40,8 @@ async function measurePair(id, against, cfg) {
   await waitForQuiet(log);
   const servers = [];
   try {
-    servers.push(await startServer(SERVERS[id].file));
-    servers.push(await startServer(SERVERS[against].file));
+    servers.push(await startServer(SERVERS[id].file, { env: SERVERS[id].env }));
+    servers.push(await startServer(SERVERS[against].file, { env: SERVERS[against].env }));
     const defs = [SERVERS[id], SERVERS[against]];
     const rounds = [];
     for (let round = 0; round < cfg.rounds; round++) {

@@ -1,4 +1,4 @@
-// Shared by the Kindling bench servers: listen on 127.0.0.1, refuse a non-native engine, announce.
+// Shared by the Kindling bench servers: listen on 127.0.0.1 on the engine asked for, announce.
 import { App } from '@kindling/core';
 import { ready } from './ready.mjs';
 
@@ -10,16 +10,14 @@ export const POLICIES = {
 
 /**
  * Starts `router` on 127.0.0.1 at the port given on the command line and prints `READY <port>`.
- * Exits with an error when uWS fell back to its slow emulation: its figures would mean nothing.
+ * The engine is `KINDLING_ENGINE` (`uws` when unset), forced: where native uWS cannot load the
+ * server fails to start instead of measuring another engine.
  * @param {import('@kindling/core').Router} router
  * @returns {Promise<import('@kindling/core').App>} the listening app
  */
 export async function serve(router) {
-  const app = new App(router, { logger: false });
-  if (app.engine !== undefined && app.engine !== 'uws-native') {
-    console.error(`kindling: engine is ${app.engine}, not the native uWS binding`);
-    process.exit(1);
-  }
+  const engine = process.env.KINDLING_ENGINE === 'node' ? 'node' : 'uws';
+  const app = new App(router, { logger: false, engine });
   const port = await app.listen(Number(process.argv[2] ?? 0), '127.0.0.1');
   ready(port, () => app.shutdown({ timeoutMs: 1_000 }));
   return app;

@@ -1,4 +1,3 @@
-import type { TemplatedApp, us_listen_socket } from 'uWebSockets.js';
 import {
   ConnectionHub,
   DEFAULT_CONNECTION_OPTIONS,
@@ -11,7 +10,8 @@ import {
   type TopicBus,
   type WebSocketConnection,
 } from '@kindling/websocket';
-import { engine, EXCLUSIVE_PORT, FALLBACK_WARNING, uws, type Engine } from './engine.js';
+import type { Engine, EngineName, EngineServer, EngineSetting } from './engine/engine.js';
+import { selectEngine } from './engine/select-engine.js';
 import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
 import { createLogger, type Logger, type LoggerSetting } from './logger.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
@@ -36,6 +36,13 @@ export interface WebSocketDefaults extends WebSocketRouteOptions {
 
 /** Options for {@link App}. See docs/app.md. */
 export interface AppOptions {
+  /**
+   * The engine to serve on: `'uws'` (uWebSockets.js, the fast path), `'node'` (`node:http` + `ws`,
+   * strict, any Node ≥ 20) or `'auto'` (`uws` where its native binding loads, else `node` with one
+   * warning). See docs/engines.md.
+   * @default process.env.KINDLING_ENGINE ?? 'auto'
+   */
+  engine?: EngineSetting;
   /** @default `{ level: 'info' }` */
   logger?: LoggerSetting;
   /** HTTPS/WSS. @default undefined (plain HTTP) */
@@ -111,7 +118,8 @@ export interface ShutdownResult {
 const MiB = 1024 * 1024;
 
 /**
- * A Kindling server: a router served by uWebSockets.js. See docs/app.md.
+ * A Kindling server: a router served on uWebSockets.js or on node:http + ws (see docs/engines.md).
+ * See docs/app.md.
  *
  * @example
  * ```ts
@@ -120,8 +128,8 @@ const MiB = 1024 * 1024;
  * ```
  */
 export class App {
-  /** `'uws-native'` unless uWS fell back to its slow emulation (logged at error level). */
-  readonly engine: Engine = engine;
+  /** The engine this app serves on: `'uws'` or `'node'`. */
+  readonly engine: EngineName;
   /** The app logger. */
   readonly log: Logger;
   readonly #options: AppOptions;
@@ -130,8 +138,9 @@ export class App {
   readonly #hub: ConnectionHub;
   readonly #ipLimits = new IpLimits();
   readonly #ipLimitsByRoute = new Map<string, RouteIpLimits>();
+  readonly #engine: Engine;
+  #server: EngineServer | undefined;
   #presence: Presence | undefined;
-  #listenSocket: us_listen_socket | undefined;
   #port: number | undefined;
   #tls: ResolvedTls | undefined;
   #shutdown: Promise<ShutdownResult> | undefined;
@@ -139,8 +148,11 @@ export class App {
 
   constructor(router: Router, options: AppOptions = {}) {
     this.#options = options;
+    const selected = selectEngine(options.engine);
+    this.#engine = selected.engine;
+    this.engine = selected.engine.name;
     this.log = createLogger(options.logger);
-    if (this.engine !== 'uws-native') this.log.error({ event: 'engine.fallback', engine: this.engine }, FALLBACK_WARNING);
+    if (selected.fallbackReason !== undefined) this.log.warn({ event: 'engine.fallback', engine: this.engine }, selected.fallbackReason);
     const defaults = options.websocket ?? {};
     this.#routes = compileRoutes(
       router.routeTable(),
@@ -233,6 +245,8 @@ export class App {
 
   /**
    * Starts serving. Resolves with the bound port (pass port 0 for an ephemeral one).
+   * @throws ListenError with `code` (`EADDRINUSE`, `EACCES`...), `address` and `port` when the
+   *   address cannot be bound.
    * @example
    * ```ts
    * const port = await app.listen(0, '127.0.0.1');
@@ -243,16 +257,22 @@ export class App {
     if (this.#lifecycle.phase !== 'idle') throw new Error(`App cannot listen: it is ${this.#lifecycle.phase}`);
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
-    const app = await this.#createUws();
-    await this.#startBus();
-    const listenSocket = await listenOn(app, bindHost, port, options.reusePort ? 0 : EXCLUSIVE_PORT);
-    if (!listenSocket) {
+    const server = await this.#createServer();
+    try {
+      await this.#startBus();
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    try {
+      this.#port = await server.listen({ host: bindHost, port, reusePort: options.reusePort === true });
+    } catch (err) {
+      server.close();
       await this.#hub.bus.close();
       await this.#tls?.dispose();
-      throw new Error(`Could not listen on ${bindHost}:${port} (address in use or not permitted)`);
+      throw err;
     }
-    this.#listenSocket = listenSocket;
-    this.#port = uws.us_socket_local_port(listenSocket);
+    this.#server = server;
     this.#lifecycle.phase = 'listening';
     if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this);
     this.log.info({ event: 'app.listen', host: bindHost, port: this.#port, tls: this.#tls !== undefined, engine: this.engine }, 'app.listen');
@@ -280,8 +300,7 @@ export class App {
     this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
     this.#lifecycle.phase = 'draining';
     this.#removeSignalHandlers?.();
-    if (this.#listenSocket) uws.us_listen_socket_close(this.#listenSocket);
-    this.#listenSocket = undefined;
+    this.#server?.stopListening();
     await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - Date.now()))]);
     const result = await this.#hub.closeAll({
       code: options.code ?? 1001,
@@ -290,6 +309,8 @@ export class App {
     });
     this.#lifecycle.phase = 'closed';
     await this.#closeBus();
+    // Idle keep-alive connections and anything left: the process needs no forced exit.
+    this.#server?.close();
     await this.#tls?.dispose();
     this.log.info({ event: 'app.closed', ...result }, 'app.closed');
     return result;
@@ -321,17 +342,14 @@ export class App {
     if (limits !== undefined) this.#ipLimits.release(limits, conn.remoteAddress);
   }
 
-  async #createUws(): Promise<TemplatedApp> {
+  async #createServer(): Promise<EngineServer> {
     const tlsSetting = this.#options.tls;
     if (tlsSetting) this.#tls = await resolveTls(tlsSetting);
-    const files = this.#tls?.files;
-    const app = files
-      ? uws.SSLApp({ cert_file_name: files.certFile, key_file_name: files.keyFile, ...(files.passphrase ? { passphrase: files.passphrase } : {}) })
-      : uws.App();
     const limits: HttpLimits = {
       bodyLimit: positive('bodyLimit', this.#options.bodyLimit, MiB),
       maxHeaderBytes: positive('maxHeaderBytes', this.#options.maxHeaderBytes, 16 * 1024),
     };
+    const app = this.#engine.createServer({ tls: this.#tls?.files, maxHeaderBytes: limits.maxHeaderBytes });
     const http = new HttpPipeline(this.#routes, this.log, limits, this.#lifecycle);
     const upgrade = new UpgradePipeline(this.#routes, this.log, this.#lifecycle, this.#ipLimits, limits.maxHeaderBytes);
     const routeOptions = this.#routes.websocket.routes().map((r) => r.value.options);
@@ -339,15 +357,14 @@ export class App {
     const anyCompression = routeOptions.some((o) => o.compression);
     this.#hub.attach(app);
     app.ws(
-      '/*',
       this.#hub.behavior({
         upgrade: upgrade.handle,
         maxPayloadLength: this.#options.websocket?.hardMaxPayloadLength ?? Math.max(16 * MiB, largestRouteLimit * 2),
-        compression: anyCompression ? uws.SHARED_COMPRESSOR : uws.DISABLED,
+        compression: this.#engine.compression(anyCompression),
         maxBackpressure: Math.max(0, ...routeOptions.map((o) => o.connection.maxBackpressure)) * 2 || 2 * MiB,
       }),
     );
-    app.any('/*', http.handle);
+    app.any(http.handle);
     return app;
   }
 }
@@ -360,15 +377,6 @@ function pickConnectionOptions(options: WebSocketDefaults): Partial<ConnectionOp
     if (value !== undefined) picked[key] = value;
   }
   return picked as Partial<ConnectionOptions>;
-}
-
-/**
- * `listen(host, port, options, cb)`: the binding accepts it, its typings only list the form
- * without a host. With port 0 uWS binds exclusively anyway.
- */
-function listenOn(app: TemplatedApp, host: string, port: number, flags: number): Promise<us_listen_socket | false> {
-  type ListenWithFlags = (host: string, port: number, flags: number, cb: (socket: us_listen_socket | false) => void) => TemplatedApp;
-  return new Promise((resolve) => (app.listen as unknown as ListenWithFlags).call(app, host, port, flags, resolve));
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -6,8 +6,8 @@ export type { LifecyclePhase } from './server/lifecycle.js';
 export { serve } from './serve/serve.js';
 export type { CreateApp, Server, ThreadContext } from './serve/serve.js';
 export type { ServeOptions } from './serve/serve-options.js';
-export { engine } from './engine.js';
-export type { Engine } from './engine.js';
+export type { EngineName, EngineSetting } from './engine/engine.js';
+export { ListenError } from './server/listen-error.js';
 export type { Logger, LoggerSetting } from './logger.js';
 
 export { Router } from './router/router.js';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { App, Router } from '@kindling/core';
+import { createServer, type AddressInfo } from 'node:net';
+import { App, ListenError, Router } from '@kindling/core';
+import { TestServer } from '@kindling/testing';
 import { deferred, canConnect } from './fixtures.js';
 
 describe('HTTP shutdown', () => {
@@ -51,10 +53,40 @@ describe('listening', () => {
     await a.listen({ port, host: '127.0.0.1' });
     try {
       const b = new App(new Router().get('/', () => 'b'), { logger: false });
-      await assert.rejects(b.listen({ port, host: '127.0.0.1' }), /Could not listen/);
+      await assert.rejects(b.listen({ port, host: '127.0.0.1' }), { name: 'ListenError', code: 'EADDRINUSE', address: '127.0.0.1', port });
     } finally {
       await a.shutdown({ timeoutMs: 100 });
     }
+  });
+
+  test('a port held by another process is EADDRINUSE with the address, and the app can listen elsewhere', async () => {
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen({ host: '127.0.0.1', port: 0 }, resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const app = new App(new Router().get('/', () => 'ok'), { logger: false });
+      const err = await app.listen({ port, host: '127.0.0.1' }).then(
+        () => assert.fail('listen should have failed'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof ListenError);
+      assert.equal(err.code, 'EADDRINUSE');
+      assert.equal(err.syscall, 'listen');
+      assert.equal(err.address, '127.0.0.1');
+      assert.equal(err.port, port);
+      assert.equal(err.message, `Could not listen on 127.0.0.1:${port}: the address is already in use; stop the other server or pick another port (0 picks a free one) (EADDRINUSE)`);
+      // The failed attempt left nothing behind: the same app can still listen on a free port.
+      await using server = await TestServer.start(app);
+      await server.request('GET', '/').expectStatus(200).expectText('ok');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+
+  test('an address that is not this machine\'s is EADDRNOTAVAIL', async () => {
+    const app = new App(new Router(), { logger: false });
+    // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a local interface.
+    await assert.rejects(app.listen({ port: 0, host: '192.0.2.1' }), { name: 'ListenError', code: 'EADDRNOTAVAIL', address: '192.0.2.1', port: 0 });
   });
 });
 

@@ -1,9 +1,9 @@
-import type { WebSocket } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
 import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
 import { ConnectionIntake } from './connection-intake.js';
 import { ClosingState } from './closing-state.js';
 import { kActivity, kBeginClose, kClosed, kCork, kDrain, kHandler, kHeartbeat, kKeptOpen, kLogEvent, kSendFrame } from './connection-internals.js';
+import type { EngineSocket } from './engine-socket.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { liveFrameOf } from './message.js';
 import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
@@ -39,7 +39,7 @@ const CONTROL_FRAME = 127 + FRAME_OVERHEAD;
  * ```
  */
 export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData> {
-  #ws: WebSocket<unknown> | undefined;
+  #ws: EngineSocket | undefined;
   #state = OPEN;
   #flags = 0;
   readonly #hooks: ConnectionHooks;
@@ -54,7 +54,7 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   [kHeartbeat]: unknown = undefined;
 
   /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
-  constructor(ws: WebSocket<unknown>, init: ConnectionInit, hooks: ConnectionHooks = {}) {
+  constructor(ws: EngineSocket, init: ConnectionInit, hooks: ConnectionHooks = {}) {
     super(init);
     this.#ws = ws;
     this.#hooks = hooks;

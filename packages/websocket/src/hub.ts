@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import type { TemplatedApp, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
 import type { ConnectionHooks, ConnectionInit, SocketUserData } from './connection-init.js';
 import { DEFAULT_CONNECTION_OPTIONS } from './connection-options.js';
+import type { EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection-internals.js';
 import { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
@@ -119,8 +119,8 @@ export class ConnectionHub {
     return { heartbeatPings, heartbeatTimeouts, rateLimitedMessages: this.#rateLimited };
   }
 
-  /** Remembers the uWS app, for {@link publish}. */
-  attach(app: TemplatedApp): void {
+  /** Remembers the app (a uWS app or any engine's publisher), for {@link publish}. */
+  attach(app: Publisher): void {
     this.#app = app;
   }
 
@@ -139,8 +139,8 @@ export class ConnectionHub {
     return this.#app?.publish(topic, payload, isBinary, this.#compress) ?? false;
   }
 
-  /** The uWS behavior for `app.ws(pattern, ...)`. Validates `options` (TypeError). */
-  behavior(options: BehaviorOptions): WebSocketBehavior<SocketUserData> {
+  /** The behavior for uWS's `app.ws(pattern, ...)` (or another engine's). Validates `options` (TypeError). */
+  behavior<TUpgrade>(options: BehaviorOptions<TUpgrade>): EngineSocketBehavior<SocketUserData, TUpgrade> {
     this.#compress = options.compression !== 0;
     const hooks: ConnectionHooks = {
       compress: this.#compress,
@@ -219,7 +219,7 @@ export class ConnectionHub {
     };
   }
 
-  #open(ws: WebSocket<SocketUserData>, hooks: ConnectionHooks): void {
+  #open(ws: EngineSocket<SocketUserData>, hooks: ConnectionHooks): void {
     const userData = ws.getUserData();
     const init = userData.init;
     const conn = new WebSocketConnection(ws, init, hooks);
@@ -261,7 +261,7 @@ export class ConnectionHub {
   }
 
   /** A callback threw: log it and close 1011 (never the error's own message). */
-  #failed(ws: WebSocket<SocketUserData> | undefined, where: string, err: unknown): void {
+  #failed(ws: EngineSocket<SocketUserData> | undefined, where: string, err: unknown): void {
     let socket = ws;
     let conn: WebSocketConnection | undefined;
     try {

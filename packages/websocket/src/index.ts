@@ -1,5 +1,6 @@
 /**
- * @kindling/websocket — the Kindling WebSocket connection over uWebSockets.js: typed messages,
+ * @kindling/websocket — the Kindling WebSocket connection over an engine socket (uWebSockets.js,
+ * or node:http + ws through `@kindling/core`): typed messages,
  * backpressure, topics, close semantics, message and batch handler adapters, heartbeats, rate
  * limits, and the hub that wires it to a uWS app.
  * Knows nothing of HTTP or routing. See docs/websocket.md.
@@ -52,6 +53,7 @@ export { ConnectionRegistry } from './registry.js';
 export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
+export type { EnginePayload, EnginePublisher, EngineSendStatus, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 export { Sweeper } from './sweeper.js';
 export { localBus } from './bus/local-bus.js';
 export { threadsBus } from './bus/threads-bus.js';

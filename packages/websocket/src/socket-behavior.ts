@@ -1,10 +1,10 @@
-import type { HttpRequest, HttpResponse, TemplatedApp, us_socket_context_t, WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { SocketUserData } from './connection-init.js';
+import type { EnginePublisher, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 
 /** The uWS-level settings of the one behavior a hub serves. See {@link ConnectionHub.behavior}. */
-export interface BehaviorOptions {
-  /** The upgrade callback (in `@kindling/core`, the upgrade pipeline). */
-  upgrade: (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void;
+export interface BehaviorOptions<TUpgrade = (...args: never[]) => void> {
+  /** The engine's upgrade callback (in `@kindling/core`, the upgrade pipeline). */
+  upgrade: TUpgrade;
   /**
    * uWS's hard frame limit: larger frames make uWS drop TCP without a close frame (the peer sees
    * 1006). Set it above every route's `maxPayloadLength` so those limits close with a real 1009.
@@ -22,17 +22,17 @@ export interface BehaviorOptions {
 
 /** What the hub does for each uWS event; every call is already guarded. */
 export interface SocketEvents {
-  open(ws: WebSocket<SocketUserData>): void;
-  message(ws: WebSocket<SocketUserData>, frame: ArrayBuffer, isBinary: boolean): void;
-  drain(ws: WebSocket<SocketUserData>): void;
-  activity(ws: WebSocket<SocketUserData>): void;
-  close(ws: WebSocket<SocketUserData>, code: number, message: ArrayBuffer): void;
+  open(ws: EngineSocket<SocketUserData>): void;
+  message(ws: EngineSocket<SocketUserData>, frame: ArrayBuffer, isBinary: boolean): void;
+  drain(ws: EngineSocket<SocketUserData>): void;
+  activity(ws: EngineSocket<SocketUserData>): void;
+  close(ws: EngineSocket<SocketUserData>, code: number, message: ArrayBuffer): void;
   /** Something threw inside a callback while `ws` was still usable. */
-  failed(ws: WebSocket<SocketUserData> | undefined, where: string, err: unknown): void;
+  failed(ws: EngineSocket<SocketUserData> | undefined, where: string, err: unknown): void;
 }
 
 /** Throws a `TypeError` for a behavior option uWS would misread or abort on. */
-export function validateBehaviorOptions(options: BehaviorOptions): void {
+export function validateBehaviorOptions(options: BehaviorOptions<unknown>): void {
   if (typeof options.upgrade !== 'function') throw new TypeError('behavior(): upgrade must be a function');
   checkInteger('maxPayloadLength', options.maxPayloadLength, 1);
   checkInteger('maxBackpressure', options.maxBackpressure, 0);
@@ -46,11 +46,11 @@ function checkInteger(name: string, value: unknown, min: number): void {
 }
 
 /**
- * Builds the uWS behavior: uWS's idle timeout off (Kindling sweeps timeouts itself, and uWS
+ * Builds the engine behavior: the engine's idle timeout off (Kindling sweeps timeouts itself, and uWS
  * aborts the process on values other than 0 or 8-960 s), every callback wrapped so that an
  * exception is reported through `events.failed` and never reaches uWS or the process.
  */
-export function createSocketBehavior(options: BehaviorOptions, events: SocketEvents): WebSocketBehavior<SocketUserData> {
+export function createSocketBehavior<TUpgrade>(options: BehaviorOptions<TUpgrade>, events: SocketEvents): EngineSocketBehavior<SocketUserData, TUpgrade> {
   validateBehaviorOptions(options);
   return {
     idleTimeout: 0,
@@ -105,5 +105,5 @@ export function createSocketBehavior(options: BehaviorOptions, events: SocketEve
   };
 }
 
-/** The part of a uWS app the hub publishes through. */
-export type Publisher = Pick<TemplatedApp, 'publish'>;
+/** The part of an engine the hub publishes through. */
+export type Publisher = EnginePublisher;

@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { EngineRequest as HttpRequest, EngineResponse as HttpResponse } from '../engine/engine.js';
 import type { Logger } from 'pino';
 import { HeadersTooLarge, MalformedUri, MethodNotAllowed, PayloadTooLarge, RouteNotFound, ServerDraining, UpgradeRequired } from '../errors/rejections.js';
 import { isPromise, runExtractors } from '../extract/extractor.js';

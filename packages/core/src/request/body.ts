@@ -1,4 +1,4 @@
-import type { HttpResponse } from 'uWebSockets.js';
+import type { EngineResponse as HttpResponse } from '../engine/engine.js';
 import { PayloadTooLarge } from '../errors/rejections.js';
 
 /** Thrown into a pending body read when the client went away. Never reaches a client. */

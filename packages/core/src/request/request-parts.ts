@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { EngineRequest as HttpRequest, EngineResponse as HttpResponse } from '../engine/engine.js';
 
 /**
  * Everything Kindling needs from a uWS `HttpRequest`, copied synchronously inside the uWS

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { HttpResponse } from 'uWebSockets.js';
+import type { EngineResponse as HttpResponse } from '../engine/engine.js';
 import type { Response } from './response.js';
 
 // Indexed by status code; filled on first use.

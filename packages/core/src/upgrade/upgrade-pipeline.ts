@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
+import type { EngineRequest as HttpRequest, EngineResponse as HttpResponse } from '../engine/engine.js';
 import type { Logger } from 'pino';
 import { idText, runHandler, toKindlingError, type ConnectionOptions, type IdSource, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
 import { HeadersTooLarge, MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
@@ -49,7 +49,7 @@ export class UpgradePipeline {
   }
 
   /** The uWS `upgrade` callback. */
-  readonly handle = (res: HttpResponse, req: HttpRequest, context: us_socket_context_t): void => {
+  readonly handle = (res: HttpResponse, req: HttpRequest, context: unknown): void => {
     const parts = readRequestParts(req, res);
     const attempt = new UpgradeAttempt(res, parts, context, this.#log, this.#lifecycle);
     res.onAborted(() => attempt.abort());
@@ -94,7 +94,7 @@ class UpgradeAttempt {
   constructor(
     readonly res: HttpResponse,
     readonly parts: RequestParts,
-    readonly context: us_socket_context_t,
+    readonly context: unknown,
     readonly log: Logger,
     readonly lifecycle: Lifecycle,
   ) {
