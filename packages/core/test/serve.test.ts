@@ -55,7 +55,20 @@ async function client(port: number, topic: string): Promise<Client> {
   return { frames, closed, socket, waitFrames };
 }
 
-describe('serve(): one app per thread on a shared port', { timeout: 90_000 }, () => {
+// SO_REUSEPORT: uWS has it on every Node it loads on; node:http only from Node 22.12.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+const reusePort = process.env['KINDLING_ENGINE'] !== 'node' || major > 22 || (major === 22 && minor >= 12);
+
+describe('serve() where the engine cannot share a port', { skip: reusePort && 'the engine shares ports', timeout: 90_000 }, () => {
+  it('fails with a clear error naming the thread, and the process ends without an abort', async () => {
+    const server = run();
+    const { error } = (await server.first) as { error: string };
+    assert.match(error, /^serve\(\): thread \d failed to start: .*reusePort needs Node 22\.12/);
+    assert.deepEqual(await server.exited, { code: 1, signal: null }, server.stderr());
+  });
+});
+
+describe('serve(): one app per thread on a shared port', { skip: !reusePort && 'the node engine needs Node 22.12+ for reusePort', timeout: 90_000 }, () => {
   it('spreads clients over both threads, publishes reach every thread, and SIGTERM closes every client with 1001 and exits 0', async () => {
     const server = run();
     const { port, threads } = (await server.first) as { port: number; threads: number };
