@@ -79,7 +79,7 @@ describe('chat across two nodes', () => {
       await entry(ada, 'bob left');
       await ada.locator('#members li[data-user="bob"]').waitFor({ ...WAIT, state: 'detached' });
     } finally {
-      for (const node of nodes) await node.stop();
+      await Promise.all(nodes.map((node) => node.stop()));
       await redis.stop();
     }
   });
