@@ -113,6 +113,11 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     const r = sharedRatio ?? echo['node-mh'] / echo.ws;
     ratioRow('node engine messageHandler echo ≥ 0.95 × plain ws', echoRan, r, 0.95, `${fmtRatio(r)}${sharedRatio !== undefined ? ' (shared core)' : ''}`);
   }
+  {
+    // Events with replies against the messageHandler echo (DESIGN §9), on the shared core only.
+    const r = shared[ratioKey('events', 'mh')];
+    ratioRow('events() request-with-reply echo ≥ 0.90 × messageHandler echo', Boolean(byId['shared-core']), r ?? Number.NaN, 0.9, `${fmtRatio(r)} (shared core)`);
+  }
   for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
     const v = mem[id];

@@ -7,7 +7,8 @@ import { attempt, fmtUs, log } from './servers.mjs';
 /**
  * Starts the misbehaving server: /frag echoes in 3 fragments, /close closes after 10 messages,
  * /batch answers every 4 messages with one frame holding them back to back, /batch-bad does the
- * same with the last byte changed.
+ * same with the last byte changed, /events answers an events() request { type, id, data } with
+ * its reply { id, data }.
  */
 async function startTestServer() {
   const stats = { pongs: 0, closeCodes: [] };
@@ -30,6 +31,10 @@ async function startTestServer() {
     ws.on('message', (data, isBinary) => {
       count++;
       if (mode === '/close' && count === 10) return ws.close(1000, 'bye');
+      if (mode === '/events') {
+        const { id, data: payload } = JSON.parse(String(data));
+        return ws.send(JSON.stringify({ id, data: payload }));
+      }
       if (mode.startsWith('/batch')) {
         if (pending.push(data) < 4) return;
         const reply = Buffer.concat(pending.splice(0));
@@ -81,6 +86,18 @@ const CHECKS = [
   {
     what: 'batched replies: a wrong chunk is counted wrong',
     args: ['echo', '--path', '/batch-bad', '--batched-replies', '-c', '4', '-k', '8', '-w', '0.1', '-d', '0.3'],
+    ok: (r) => r.mismatched > 0,
+    detail: (r) => `${r.mismatched} wrong`,
+  },
+  {
+    what: 'events() requests: each in-flight id distinct, replies checked',
+    args: ['echo', '--proto', 'events', '--path', '/events', '-c', '4', '-k', '16', '-w', '0.2', '-d', '0.5'],
+    ok: (r) => r.echoes > 0 && r.mismatched === 0,
+    detail: (r) => `${r.echoes} replies, ${r.mismatched} wrong`,
+  },
+  {
+    what: 'events() requests: a reply that is not the request\'s is counted wrong',
+    args: ['echo', '--proto', 'events', '--path', '/', '-c', '2', '-k', '2', '-w', '0.1', '-d', '0.3'],
     ok: (r) => r.mismatched > 0,
     detail: (r) => `${r.mismatched} wrong`,
   },

@@ -56,6 +56,14 @@ export const SERVERS = {
     policiesPath: '/echo-policies',
     env: { KINDLING_ENGINE: 'node' },
   },
+  // events(): every message is a request with an id, answered with a reply (--proto events).
+  events: {
+    label: 'Kindling events(), request with reply',
+    file: 'kindling-ws-events-echo.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+    proto: 'events',
+  },
   ws: { label: 'ws', file: 'ws-echo.mjs', path: '/' },
   fastify: { label: 'fastify + @fastify/websocket', file: 'fastify-echo.mjs', path: '/' },
   socketio: { label: 'socket.io', file: 'socketio-echo.mjs', proto: 'socketio' },
@@ -86,7 +94,8 @@ export const SERVERS = {
 /** The load generator's arguments that select a server's path and protocol. */
 export function targetArgs(def, { policies = false } = {}) {
   if (def.proto === 'socketio') return ['--proto', 'socketio'];
-  return ['--path', (policies && def.policiesPath) || def.path || '/'];
+  const path = ['--path', (policies && def.policiesPath) || def.path || '/'];
+  return def.proto === 'events' ? ['--proto', 'events', ...path] : path;
 }
 
 /** Waits for a quiet machine, starts a server, runs `fn` with it, and always stops it. */

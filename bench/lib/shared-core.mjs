@@ -22,6 +22,8 @@ const COMPARISONS = [
   ['batch', 'raw'],
   // The node engine against plain ws (DESIGN: ≥ 0.95×).
   ['node-mh', 'ws'],
+  // events() answers each request with a reply of its own: held against the messageHandler echo.
+  ['events', 'mh'],
 ];
 
 

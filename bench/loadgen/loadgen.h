@@ -8,7 +8,9 @@
 
 #define LG_MAX_HEADERS 16
 
-enum lg_proto { LG_PROTO_WS = 0, LG_PROTO_SOCKETIO = 1 };
+/* events: Kindling events() requests {"type":"echo","id":N,"data":"<payload>"}, answered with
+ * {"id":N,"data":"<payload>"} in order (echo mode only) */
+enum lg_proto { LG_PROTO_WS = 0, LG_PROTO_SOCKETIO = 1, LG_PROTO_EVENTS = 2 };
 
 typedef struct {
     const char *mode;

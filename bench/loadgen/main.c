@@ -28,7 +28,10 @@ static void usage(FILE *f) {
             "  -p, --port N       server port (required)\n"
             "  --path P           request path and query (default /)\n"
             "  -H, --header 'N: V' extra request header, repeatable (max %d)\n"
-            "  --proto ws|socketio  socket.io speaks engine.io v4 packets over the WebSocket\n"
+            "  --proto ws|socketio|events  socket.io speaks engine.io v4 packets over the WebSocket;\n"
+            "                     events (echo only) sends Kindling events() requests\n"
+            "                     {\"type\":\"echo\",\"id\":N,\"data\":PAYLOAD} and expects the replies\n"
+            "                     {\"id\":N,\"data\":PAYLOAD} in order (-k 64 at most)\n"
             "  -c, --conns N      connections\n"
             "  -k, --inflight K   messages in flight per connection (echo)\n"
             "  -s, --payload B    payload bytes (text unless --binary)\n"
@@ -96,6 +99,7 @@ int main(int argc, char **argv) {
             break;
         case 3:
             if (strcmp(optarg, "socketio") == 0) g_cfg.proto = LG_PROTO_SOCKETIO;
+            else if (strcmp(optarg, "events") == 0) g_cfg.proto = LG_PROTO_EVENTS;
             else if (strcmp(optarg, "ws") != 0) { fprintf(stderr, "loadgen: unknown --proto %s\n", optarg); return 2; }
             break;
         case 'c': g_cfg.conns = atoi(optarg); break;
@@ -136,6 +140,11 @@ int main(int argc, char **argv) {
     /* a socket.io packet cannot be split by length, and an empty message has no chunks */
     if (g_cfg.batched_replies && (g_cfg.proto != LG_PROTO_WS || g_cfg.payload < 1)) {
         fprintf(stderr, "loadgen: --batched-replies needs --proto ws and -s 1 or more\n");
+        return 2;
+    }
+    /* each request in flight on a connection needs an id of its own (see mode-echo.c) */
+    if (g_cfg.proto == LG_PROTO_EVENTS && (strcmp(g_cfg.mode, "echo") != 0 || g_cfg.inflight > 64 || g_cfg.binary)) {
+        fprintf(stderr, "loadgen: --proto events works in echo mode, with text frames and -k 64 or fewer\n");
         return 2;
     }
     signal(SIGPIPE, SIG_IGN);

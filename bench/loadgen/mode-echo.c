@@ -1,4 +1,7 @@
 /* echo: N connections keep K messages in flight each; every echo received sends the next one.
+ * With --proto events each message is an events() request whose id is the connection's count of
+ * sent messages modulo VARIANTS (so the K <= VARIANTS requests in flight have distinct ids), and
+ * the echo is the reply for the oldest one: replies come back in order.
  * With --batched-replies a server may answer several messages with one frame holding their
  * echoes back to back (a batching handler's honest reply): such a frame counts as that many
  * echoes and sends that many new messages. */
@@ -13,17 +16,47 @@
 static lg_opener opener;
 static uint8_t *frames[VARIANTS];
 static size_t frame_len;
+static size_t frame_lens[VARIANTS]; /* --proto events: each frame has its own length */
 static uint8_t *expected;
 static size_t expected_len;
+/* --proto events: frame i is the request with id i, replies[i] the reply it expects */
+static uint8_t *replies[VARIANTS];
+static size_t reply_lens[VARIANTS];
 static unsigned variant;
 static uint64_t received, frames_received, mismatched, closed;
 static int all_open;
 
-/* The application message: the payload itself, or a socket.io event carrying it. */
-static uint8_t *build_message(size_t *len) {
+/* The payload as a JSON string's content: letters only, nothing to escape. */
+static uint8_t *payload_body(void) {
     size_t p = (size_t)g_cfg.payload;
     uint8_t *body = malloc(p + 1);
     for (size_t i = 0; i < p; i++) body[i] = (uint8_t)('a' + i % 26);
+    return body;
+}
+
+/* --proto events: the request with id `id`, and the reply it expects. */
+static uint8_t *build_request(int id, size_t *len, uint8_t **reply, size_t *reply_len) {
+    size_t p = (size_t)g_cfg.payload;
+    uint8_t *body = payload_body();
+    uint8_t *m = malloc(p + 64);
+    uint8_t *r = malloc(p + 64);
+    int head = snprintf((char *)m, 64, "{\"type\":\"echo\",\"id\":%d,\"data\":\"", id);
+    int rhead = snprintf((char *)r, 64, "{\"id\":%d,\"data\":\"", id);
+    memcpy(m + head, body, p);
+    memcpy(m + head + p, "\"}", 2);
+    memcpy(r + rhead, body, p);
+    memcpy(r + rhead + p, "\"}", 2);
+    free(body);
+    *len = (size_t)head + p + 2;
+    *reply = r;
+    *reply_len = (size_t)rhead + p + 2;
+    return m;
+}
+
+/* The application message: the payload itself, or a socket.io event carrying it. */
+static uint8_t *build_message(size_t *len) {
+    size_t p = (size_t)g_cfg.payload;
+    uint8_t *body = payload_body();
     if (g_cfg.proto != LG_PROTO_SOCKETIO) { *len = p; return body; }
     uint8_t *m = malloc(p + 16);
     memcpy(m, "42[\"echo\",\"", 11);
@@ -35,6 +68,13 @@ static uint8_t *build_message(size_t *len) {
 }
 
 static void send_one(lg_conn *c) {
+    if (g_cfg.proto == LG_PROTO_EVENTS) {
+        unsigned id = (unsigned)(c->sent % VARIANTS);
+        lg_queue(c, frames[id], frame_lens[id]);
+        c->inflight++;
+        c->sent++;
+        return;
+    }
     lg_queue(c, frames[variant++ % VARIANTS], frame_len);
     c->inflight++;
     c->sent++;
@@ -63,6 +103,9 @@ static void on_message(lg_conn *c, const uint8_t *p, size_t n, int opcode) {
     if (g_cfg.batched_replies) {
         k = batched_echoes(c, p, n);
         if (k < 0) { mismatched++; k = 1; }
+    } else if (g_cfg.proto == LG_PROTO_EVENTS) {
+        unsigned id = (unsigned)(c->received % VARIANTS);
+        if (g_cfg.verify && (n != reply_lens[id] || memcmp(p, replies[id], n) != 0)) mismatched++;
     } else if (g_cfg.verify && (n != expected_len || memcmp(p, expected, n) != 0)) {
         mismatched++;
     }
@@ -105,6 +148,14 @@ int mode_echo(void) {
     expected = build_message(&expected_len);
     int opcode = g_cfg.binary ? 2 : 1;
     for (int v = 0; v < VARIANTS; v++) {
+        if (g_cfg.proto == LG_PROTO_EVENTS) {
+            size_t len;
+            uint8_t *request = build_request(v, &len, &replies[v], &reply_lens[v]);
+            frames[v] = malloc(len + 14);
+            frame_lens[v] = lg_encode_frame(frames[v], opcode, request, len);
+            free(request);
+            continue;
+        }
         frames[v] = malloc(expected_len + 14);
         frame_len = lg_encode_frame(frames[v], opcode, expected, expected_len);
     }

@@ -115,6 +115,8 @@ export { Get, Post, Put, Patch, Delete, Head, Options, All, WebSocket } from './
 export type { RouteDecorator } from './decorators/routes.js';
 export { OnMessage, OnBatch } from './decorators/message-routes.js';
 export type { OnMessageOptions, OnBatchOptions } from './decorators/message-routes.js';
+export { OnEvent } from './decorators/event-routes.js';
+export type { OnEventOptions } from './decorators/event-routes.js';
 export { Heartbeat, RateLimit, Origins, Use } from './decorators/policies.js';
 export type { PolicyDecorator } from './decorators/policies.js';
 export { Body, Conn, Msg, Batch, Extract } from './decorators/handler-params.js';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IsInt, IsString, Length, Min } from 'class-validator';
-import { Body, Conn, Controller, Get, OnMessage, Path, Post, Query, Router, WebSocket, type WebSocketConnection } from '@kindling/core';
+import { Body, Conn, Controller, Get, OnEvent, OnMessage, Path, Post, Query, Router, WebSocket, type WebSocketConnection } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 
 class RoomParams {
@@ -75,5 +75,28 @@ describe('controllers compiled without decorator metadata', () => {
     await say.expectJson({ said: 'hi' });
     say.sendJson({ text: 5 });
     await say.expectJson({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
+  test('@OnEvent takes its class from the dto option or @Body(Class); @Body() alone is a start-up error', async () => {
+    @Controller('/ev') class Events {
+      @OnEvent('say', { dto: ChatEvent }) say(@Body() ev: ChatEvent) {
+        return { said: ev.text, isDto: ev instanceof ChatEvent };
+      }
+      @OnEvent('shout') shout(@Body(ChatEvent) ev: ChatEvent) {
+        return ev.text.toUpperCase();
+      }
+    }
+    @Controller() class ImplicitEvent {
+      @OnEvent('say') say(@Body() _ev: ChatEvent) {}
+    }
+    assert.throws(() => new Router().controller(new ImplicitEvent()), /ImplicitEvent\.say\(\): parameter 0 \(@Body\(\)\) has no known type/);
+    await using server = await TestServer.start(new Router().controller(new Events()));
+    await using ws = await server.ws('/ev');
+    ws.sendJson({ type: 'say', id: 1, data: { text: 'hi' } });
+    await ws.expectJson({ id: 1, data: { said: 'hi', isDto: true } }, { exact: true });
+    ws.sendJson({ type: 'shout', id: 2, data: { text: 'hi' } });
+    await ws.expectJson({ id: 2, data: 'HI' }, { exact: true });
+    ws.sendJson({ type: 'shout', id: 3, data: { text: 5 } });
+    await ws.expectJson({ error: { code: 'VALIDATION_FAILED', id: 3 } });
   });
 });

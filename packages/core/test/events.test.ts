@@ -1,14 +1,32 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IsInt, IsString, Length, Min } from 'class-validator';
-import { HttpError, Path, Query, Router, defineEvents, events, on, payload, type EventsFor } from '@kindling/core';
-import { TestServer } from '@kindling/testing';
+import {
+  Body,
+  Conn,
+  Controller,
+  HttpError,
+  OnEvent,
+  Path,
+  Query,
+  Router,
+  defineEvents,
+  events,
+  on,
+  payload,
+  type EventsFor,
+  type WebSocketConnection,
+} from '@kindling/core';
+import { TestServer, testHandler } from '@kindling/testing';
 import { deferred, failOnEscapedErrors } from './fixtures.js';
 
 failOnEscapedErrors();
 
 class Join {
   @IsString() @Length(1, 20) nick!: string;
+}
+class Room {
+  @IsString() room!: string;
 }
 class ChatSend {
   @IsString() @Length(1, 200) text!: string;
@@ -271,5 +289,50 @@ describe('events(): per-event options', () => {
     assert.throws(() => defineEvents({}, { emits: { x: 1 as never } }), /emits "x" must be a class or payload<T>\(\)/);
     assert.throws(() => events({ handlers: {}, emits: {} }), /definition must be made with defineEvents/);
     assert.throws(() => events(defineEvents({}), { concurrency: 0 }), /events: concurrency must be an integer/);
+  });
+});
+
+describe('@OnEvent controllers', () => {
+  @Controller('/rooms/{room}', { events: { maxConsecutiveErrors: 2 } })
+  class RoomEvents {
+    readonly greeting = 'hi';
+
+    @OnEvent('chat.send')
+    send(@Body() msg: ChatSend, @Query() join: Join, @Path() path: Room, @Conn() ws: WebSocketConnection) {
+      ws.emit('chat.message', { from: join.nick, room: path.room, text: msg.text });
+      return { accepted: msg.text.length, isDto: msg instanceof ChatSend };
+    }
+
+    @OnEvent('hello', { rateLimit: { messages: 1, perMs: 60_000 } })
+    hello(@Query() join: Join) {
+      return `${this.greeting} ${join.nick}`;
+    }
+  }
+
+  it('serve the same envelopes, replies, emits and errors as an events() route', async () => {
+    await using server = await TestServer.start(new Router().controller(new RoomEvents()));
+    await using ws = await server.ws('/rooms/lobby', { query: { nick: 'gus' } });
+    ws.sendJson({ type: 'chat.send', id: 1, data: { text: 'hey' } });
+    await ws.expectJson({ type: 'chat.message', data: { from: 'gus', room: 'lobby', text: 'hey' } }, { exact: true });
+    await ws.expectJson({ id: 1, data: { accepted: 3, isDto: true } }, { exact: true });
+    ws.sendJson({ type: 'hello', id: 2 });
+    await ws.expectJson({ id: 2, data: 'hi gus' }, { exact: true });
+    ws.sendJson({ type: 'hello', id: 3 });
+    await ws.expectJson({ error: { code: 'RATE_LIMITED', id: 3 } });
+    ws.sendJson({ type: 'chat.send', id: 4, data: { text: '' } });
+    await ws.expectJson({ error: { code: 'VALIDATION_FAILED', id: 4 } });
+    // The controller's events options: two failures in a row close the connection.
+    await ws.expectClosed(1008, 'Too many consecutive invalid messages');
+  });
+});
+
+describe('events() in memory', () => {
+  it('runs under testHandler like any handler: the same replies and error envelopes, no socket', async () => {
+    const def = defineEvents({ add: on(Add, (_ws, sum) => sum.a + sum.b) });
+    await using ws = await testHandler(events(def));
+    ws.sendJson({ type: 'add', id: 1, data: { a: 2, b: 2 } });
+    await ws.expectJson({ id: 1, data: 4 }, { exact: true });
+    ws.sendJson({ type: 'sub', id: 2 });
+    await ws.expectJson({ error: { code: 'UNKNOWN_EVENT', id: 2 } });
   });
 });

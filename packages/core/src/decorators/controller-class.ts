@@ -1,3 +1,4 @@
+import type { EventsOptions } from '@kindling/websocket';
 import type { Middleware } from '../middleware.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import { ownClassMeta, type ClassMeta, type MethodMeta } from './metadata.js';
@@ -14,6 +15,8 @@ export interface ControllerDefinition {
   readonly prefix: string;
   /** Class-level WebSocket options: `@Controller({ websocket })` plus class policies. */
   readonly websocket: WebSocketRouteOptions;
+  /** The options of the controller's `events()` routes (`@Controller({ events })`). */
+  readonly events: EventsOptions;
   readonly middleware: readonly Middleware[];
   readonly methods: readonly ControllerMethod[];
 }
@@ -47,11 +50,11 @@ export function readController(instance: unknown): ControllerDefinition {
   const routed = [...methods.values()].filter((m) => m.meta.routes.length > 0);
   for (const { meta } of methods.values()) {
     if (meta.routes.length === 0) {
-      throw new TypeError(`${name}.${meta.name}(): its decorators need a route decorator on the method (@Get, @WebSocket, @OnMessage, ...)`);
+      throw new TypeError(`${name}.${meta.name}(): its decorators need a route decorator on the method (@Get, @WebSocket, @OnMessage, @OnEvent, ...)`);
     }
   }
   if (routed.length === 0) throw new TypeError(`${name} has no routes: decorate its methods with @Get, @WebSocket, @OnMessage, ...`);
-  return { name, prefix: declared.prefix, websocket, middleware, methods: routed };
+  return { name, prefix: declared.prefix, websocket, events: declared.events, middleware, methods: routed };
 }
 
 /** The classes of `instance` that carry decorators, its own class first. */

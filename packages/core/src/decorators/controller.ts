@@ -1,3 +1,4 @@
+import type { EventsOptions } from '@kindling/websocket';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import { classMeta } from './metadata.js';
 
@@ -10,6 +11,12 @@ export interface ControllerOptions {
    * @default {}
    */
   websocket?: WebSocketRouteOptions;
+  /**
+   * Options of the `events()` routes the controller's `@OnEvent` methods form (concurrency,
+   * `maxConsecutiveErrors`, validation). See docs/events.md.
+   * @default {}
+   */
+  events?: EventsOptions;
 }
 
 /**
@@ -31,6 +38,6 @@ export function Controller(prefix = '', options: ControllerOptions = {}): (targe
     if (typeof prefix !== 'string') throw new TypeError(`@Controller() on ${target.name}: the prefix must be a string`);
     const meta = classMeta(target);
     if (meta.controller) throw new TypeError(`@Controller() is applied twice to ${target.name}`);
-    meta.controller = { prefix, websocket: options.websocket ?? {} };
+    meta.controller = { prefix, websocket: options.websocket ?? {}, events: options.events ?? {} };
   };
 }

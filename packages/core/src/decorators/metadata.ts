@@ -1,4 +1,4 @@
-import type { BatchHandlerOptions, MessageHandlerOptions } from '@kindling/websocket';
+import type { BatchHandlerOptions, EventOptions, EventsOptions, MessageHandlerOptions } from '@kindling/websocket';
 import type { AnyExtractor } from '../extract/extractor.js';
 import type { DtoClass } from '../extract/dto-class.js';
 import type { Middleware } from '../middleware.js';
@@ -20,7 +20,8 @@ export type RouteSpec =
   | { readonly kind: 'http'; readonly method: HttpMethod; readonly path: string; readonly label: string }
   | { readonly kind: 'websocket'; readonly path: string; readonly label: string; readonly options: WebSocketRouteOptions }
   | { readonly kind: 'message'; readonly path: string; readonly label: string; readonly options: OnMessageSpec }
-  | { readonly kind: 'batch'; readonly path: string; readonly label: string; readonly options: OnBatchSpec };
+  | { readonly kind: 'batch'; readonly path: string; readonly label: string; readonly options: OnBatchSpec }
+  | { readonly kind: 'event'; readonly path: string; readonly label: string; readonly options: OnEventSpec };
 
 /** The options of `@OnMessage`, split into the adapter's and the route's. */
 export interface OnMessageSpec {
@@ -33,6 +34,13 @@ export interface OnMessageSpec {
 export interface OnBatchSpec {
   readonly handler: BatchHandlerOptions;
   readonly route: WebSocketRouteOptions | undefined;
+}
+
+/** The options of `@OnEvent`: the event's type, its DTO and its `on()` options. */
+export interface OnEventSpec {
+  readonly type: string;
+  readonly dto: DtoClass | undefined;
+  readonly event: EventOptions;
 }
 
 /** WebSocket route options set by policy decorators, with the decorator that set each one. */
@@ -52,7 +60,7 @@ export interface MethodMeta {
 
 /** Everything the decorators of one class recorded. */
 export interface ClassMeta {
-  controller: { readonly prefix: string; readonly websocket: WebSocketRouteOptions } | undefined;
+  controller: { readonly prefix: string; readonly websocket: WebSocketRouteOptions; readonly events: EventsOptions } | undefined;
   readonly policies: PolicySet;
   readonly middleware: Middleware[];
   readonly methods: Map<string, MethodMeta>;

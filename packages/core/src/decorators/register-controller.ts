@@ -6,6 +6,7 @@ import type { WebSocketRouteOptions } from '../router/websocket-route-options.js
 import { readController, type ControllerDefinition, type ControllerMethod } from './controller-class.js';
 import { declaredParamTypes } from './declared-types.js';
 import type { MethodMeta, RouteSpec } from './metadata.js';
+import { buildEventRoute, type EventMethod } from './event-route.js';
 import { buildMessageRoute } from './message-route.js';
 import { resolveParams } from './resolve-params.js';
 import { tagRouteOrigin } from './route-origin.js';
@@ -34,9 +35,15 @@ export function registerController(router: Router, instance: object, createRoute
   const controller = readController(instance);
   const own = createRouter();
   if (controller.middleware.length > 0) own.use(...controller.middleware);
+  // The @OnEvent methods on one path share one events() route, registered once all are known.
+  const eventPaths = new Map<string, EventMethod[]>();
   for (const method of controller.methods) {
-    for (const spec of method.meta.routes) registerRoute(own, createRouter, controller, method, spec, instance);
+    for (const spec of method.meta.routes) {
+      if (spec.kind !== 'event') registerRoute(own, createRouter, controller, method, spec, instance);
+      else eventPaths.set(spec.path, [...(eventPaths.get(spec.path) ?? []), resolveEvent(controller, method, spec, instance)]);
+    }
   }
+  for (const [path, methods] of eventPaths) registerEvents(own, controller, path, methods);
   const { prefix } = controller;
   try {
     if (prefix === '' || prefix === '/') router.merge(own);
@@ -51,7 +58,7 @@ function registerRoute(
   createRouter: () => Router,
   controller: ControllerDefinition,
   method: ControllerMethod,
-  spec: RouteSpec,
+  spec: Exclude<RouteSpec, { kind: 'event' }>,
   instance: object,
 ): void {
   const { meta } = method;
@@ -78,6 +85,35 @@ function registerRoute(
   }
 }
 
+function resolveEvent(controller: ControllerDefinition, method: ControllerMethod, spec: Extract<RouteSpec, { kind: 'event' }>, instance: object): EventMethod {
+  const { meta } = method;
+  const where = `${controller.name}.${meta.name}()`;
+  try {
+    const fn: unknown = (instance as Record<string, unknown>)[meta.name];
+    if (typeof fn !== 'function') throw new TypeError(`${where} is not a function on the instance`);
+    // The events of one path share one route, so its options are the controller's.
+    const [key, by] = [...meta.policies.setBy][0] ?? [];
+    if (key !== undefined) throw new TypeError(`${by} sets ${key} on one event; set it on the class: the events on one path share one route`);
+    if (meta.middleware.length > 0) throw new TypeError('@Use() on one event; put it on the class: the events on one path share one route');
+    const params = resolveParams(meta, spec, declaredParamTypes(method.prototype, meta.name), fn.length, where);
+    return { spec, where: `${where} ${spec.label}`, fn: fn as Handler, instance, extractors: params.extractors, slots: params.slots, body: params.messageBody };
+  } catch (err) {
+    throw located(`${where} ${spec.label}`, err);
+  }
+}
+
+function registerEvents(own: Router, controller: ControllerDefinition, path: string, methods: readonly EventMethod[]): void {
+  const labels = methods.map((m) => m.spec.label).join(', ');
+  try {
+    const route = buildEventRoute(methods, controller.events);
+    const { heartbeat, rateLimit } = controller.websocket;
+    resolveConnectionOptions({ heartbeat, rateLimit });
+    own.websocket(path, route.extractors as AnyExtractor[], tagRouteOrigin(route.handler, `${controller.name} ${labels}`) as Handler, controller.websocket);
+  } catch (err) {
+    throw located(`${controller.name} ${labels}`, err);
+  }
+}
+
 /** Calls the method on the instance with the handler's arguments in the method's order. */
 function invoker(fn: Handler, instance: object, slots: readonly number[]): Handler {
   if (slots.every((slot, i) => slot === i)) return fn.bind(instance);
@@ -89,7 +125,7 @@ function invoker(fn: Handler, instance: object, slots: readonly number[]): Handl
 }
 
 /** Class-level options, then the route decorator's, then the method's policy decorators. */
-function routeOptions(fromClass: WebSocketRouteOptions, spec: Exclude<RouteSpec, { kind: 'http' }>, meta: MethodMeta, where: string): WebSocketRouteOptions {
+function routeOptions(fromClass: WebSocketRouteOptions, spec: Exclude<RouteSpec, { kind: 'http' | 'event' }>, meta: MethodMeta, where: string): WebSocketRouteOptions {
   const fromRoute: WebSocketRouteOptions = (spec.kind === 'websocket' ? spec.options : spec.options.route) ?? {};
   for (const key of Object.keys(fromRoute)) {
     const by = meta.policies.setBy.get(key);

@@ -10,6 +10,7 @@ const EXTRAS = {
   websocket: ['connection'],
   message: ['connection', 'message'],
   batch: ['connection', 'batch'],
+  event: ['connection', 'message'],
 } as const satisfies Record<RouteSpec['kind'], readonly string[]>;
 
 const ROUTE_NOUN: Record<RouteSpec['kind'], string> = {
@@ -17,6 +18,7 @@ const ROUTE_NOUN: Record<RouteSpec['kind'], string> = {
   websocket: 'a @WebSocket route',
   message: 'an @OnMessage route',
   batch: 'an @OnBatch route',
+  event: 'an @OnEvent route',
 };
 
 /** A method's parameters turned into a route's extractors and an argument map. */
@@ -28,7 +30,7 @@ export interface ResolvedParams {
    * then the connection and the message or batch).
    */
   readonly slots: readonly number[];
-  /** The class `@Body()` asks to validate each message against (`'raw'`: parse only). */
+  /** The class `@Body()` asks to validate each message (or event's data) against (`'raw'`: parse only). */
   readonly messageBody: DtoClass | 'raw' | undefined;
 }
 
@@ -88,12 +90,13 @@ function resolveOne(
         const dto = source.dto ?? declaredDtoClass(declared, index, where, source.label);
         return { extractor: dto === 'raw' ? jsonBody() : jsonBody(dto) };
       }
-      const option = spec.options.json === true ? 'raw' : spec.options.json;
+      const option = spec.kind === 'event' ? spec.options.dto : spec.options.json === true ? 'raw' : spec.options.json;
       if (option === undefined) return { body: source.dto ?? declaredDtoClass(declared, index, where, source.label) };
       const type = declared?.[index];
       const asked = source.dto ?? (isDtoClass(type) ? type : option);
       if (asked !== option) {
-        throw new TypeError(`${where}: parameter ${index} (${source.label}) asks for ${nameOf(asked)} but ${spec.label} parses messages as ${nameOf(option)} (its json option)`);
+        const via = spec.kind === 'event' ? 'its dto option' : 'its json option';
+        throw new TypeError(`${where}: parameter ${index} (${source.label}) asks for ${nameOf(asked)} but ${spec.label} parses messages as ${nameOf(option)} (${via})`);
       }
       return { body: option };
     }

@@ -19,8 +19,6 @@ export interface EventsContract {
   readonly emits: { readonly [type: string]: unknown };
 }
 
-type RequestOf<H> = H extends EventHandler<infer _Args, infer TData, infer TReply, infer _Emits> ? { readonly data: TData; readonly reply: TReply } : never;
-
 /**
  * The contract of an events definition, for a client: `ContractOf<typeof chatEvents>`. Import
  * the definition with `import type` so no server code reaches the client bundle.
@@ -36,7 +34,11 @@ type RequestOf<H> = H extends EventHandler<infer _Args, infer TData, infer TRepl
 export type ContractOf<TDefinition> =
   TDefinition extends EventsDefinition<infer _Args, infer THandlers, infer TEmits>
     ? {
-        readonly requests: { readonly [K in keyof THandlers & string]: RequestOf<THandlers[K]> };
+        readonly requests: {
+          readonly [K in keyof THandlers & string]: THandlers[K] extends EventHandler<infer _Args, infer TData, infer TReply, infer _Emits>
+            ? { readonly data: TData; readonly reply: TReply }
+            : never;
+        };
         readonly emits: { readonly [K in keyof TEmits & string]: TEmits[K] };
       }
     : EventsTypeError<'ContractOf takes the type of an events definition: ContractOf<typeof definition>, where definition = defineEvents(...)'>;

@@ -1,12 +1,26 @@
 import { isPayload, type EmitSpecs } from './payload.js';
 import { isEventHandler, type EventHandler } from './on.js';
 
-/** The events of a definition by type, each made by `on()`. */
+/**
+ * The events of a definition by type, each made by `on()`.
+ *
+ * @example
+ * ```ts
+ * const handlers = { ping: on(() => 'pong') } satisfies EventHandlers<[]>;
+ * ```
+ */
 export type EventHandlers<TArgs extends unknown[] = unknown[], TEmits = unknown> = {
   readonly [type: string]: EventHandler<TArgs, unknown, unknown, TEmits>;
 };
 
-/** The second argument of {@link defineEvents}. */
+/**
+ * The second argument of {@link defineEvents}.
+ *
+ * @example
+ * ```ts
+ * defineEvents(handlers, { emits: { 'chat.message': ChatMessage, 'chat.notice': payload<{ text: string }>() } });
+ * ```
+ */
 export interface DefineEventsOptions<TEmits> {
   /**
    * The events the server sends to the client, by type: a class, or `payload<T>()`, for the
@@ -21,6 +35,12 @@ declare const definitionTypes: unique symbol;
 /**
  * What {@link defineEvents} returns: the handlers and the server events of one protocol. Hand it
  * to `events(definition)` on a route; `ContractOf<typeof definition>` is its type for clients.
+ *
+ * @example
+ * ```ts
+ * const chatEvents: EventsDefinition = defineEvents({ ping: on(() => 'pong') });
+ * Object.keys(chatEvents.handlers); // ['ping']
+ * ```
  */
 export interface EventsDefinition<TArgs extends unknown[] = unknown[], THandlers = EventHandlers, TEmits = unknown> {
   /** The events the client sends, by type. */
@@ -77,7 +97,8 @@ export function defineEvents(handlers: unknown, options: unknown = {}): EventsDe
   if (typeof handlers !== 'object' || handlers === null || Array.isArray(handlers)) {
     throw new TypeError('defineEvents(handlers, options?): handlers must be an object of events by type');
   }
-  const own: Record<string, EventHandler> = {};
+  // No prototype: an event named `__proto__` is an event like any other.
+  const own: Record<string, EventHandler> = Object.create(null);
   for (const [type, handler] of Object.entries(handlers)) {
     if (type === '') throw new TypeError('defineEvents(): an event type must be a non-empty string');
     if (!isEventHandler(handler)) throw new TypeError(`defineEvents(): event "${type}" must be made with on(Dto, handler) or on(handler)`);

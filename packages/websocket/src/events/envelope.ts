@@ -1,6 +1,12 @@
 /**
  * The envelope of a message sent to an `events()` route: `{ "type": "chat.send", "id": 7,
  * "data": {...} }`, `id` and `data` optional. See docs/events.md.
+ *
+ * @example
+ * ```ts
+ * const request: EventEnvelope = { type: 'chat.send', id: 7, data: { text: 'hi' } };
+ * socket.send(JSON.stringify(request));
+ * ```
  */
 export interface EventEnvelope {
   readonly type: string;

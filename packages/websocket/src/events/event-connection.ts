@@ -5,6 +5,11 @@ import type { EventsTypeError } from './events-type-error.js';
 /**
  * The event types `emit` accepts: the keys of `TEmits`; any string when `TEmits` is `unknown`
  * (the handler was written where the definition's emits are not known, see `EventsFor`).
+ *
+ * @example
+ * ```ts
+ * type Types = EmitType<{ 'chat.message': ChatMessage }>; // 'chat.message'
+ * ```
  */
 export type EmitType<TEmits> = unknown extends TEmits
   ? string
@@ -12,7 +17,14 @@ export type EmitType<TEmits> = unknown extends TEmits
     ? string & EventsTypeError<'This events definition declares no emits: list them in defineEvents(handlers, { emits })'>
     : keyof TEmits & string;
 
-/** The data `emit` takes for the event type `K`. */
+/**
+ * The data `emit` takes for the event type `K`.
+ *
+ * @example
+ * ```ts
+ * type Data = EmitData<{ 'chat.message': ChatMessage }, 'chat.message'>; // ChatMessage
+ * ```
+ */
 export type EmitData<TEmits, K> = unknown extends TEmits ? unknown : K extends keyof TEmits ? TEmits[K] : never;
 
 /**

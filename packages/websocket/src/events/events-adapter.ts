@@ -4,7 +4,14 @@ import { isEventsDefinition, type EventHandlers, type EventsDefinition } from '.
 import type { EventHandler } from './on.js';
 import { EventsDispatcher, type EventsSettings, type ResolvedEvent } from './events-dispatcher.js';
 
-/** Options for {@link events}. See docs/events.md. */
+/**
+ * Options for {@link events}. See docs/events.md.
+ *
+ * @example
+ * ```ts
+ * events(chatEvents, { concurrency: 4, maxConsecutiveErrors: 5, validation: { forbidNonWhitelisted: true } });
+ * ```
+ */
 export interface EventsOptions {
   /**
    * Messages handled at the same time on one connection, all events together. They always

@@ -8,7 +8,8 @@ import { checkConsecutiveErrors, closeForQueueOverflow, replyWithError } from '.
 import type { Message } from '../message.js';
 import { TokenBucket } from '../rate-limit.js';
 import { messageId } from '../reply.js';
-import { envelopeProblem } from './envelope.js';
+import { envelopeProblem, type EventEnvelope } from './envelope.js';
+import { replyText } from './reply-text.js';
 
 /** One event of a definition as the dispatcher runs it; shared by every connection of the route. */
 export interface ResolvedEvent {
@@ -27,7 +28,7 @@ export interface EventsSettings {
   readonly validation: DtoOptions | undefined;
 }
 
-/** A message that passed the envelope checks, waiting for (or holding) a slot. */
+/** A message that passed the envelope checks, waiting for a slot. */
 interface Accepted {
   readonly event: ResolvedEvent;
   readonly id: string | number | undefined;
@@ -91,17 +92,17 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
       this.#failed(err, undefined, undefined);
       return true;
     }
-    const accepted = this.#accept(value);
-    if (accepted === undefined) return true;
-    if (this.#queued() === 0 && this.#canStart(accepted.event)) {
-      this.#start(accepted);
+    const id = messageId(value);
+    const event = this.#accept(value, id);
+    if (event === undefined) return true;
+    const data = (value as EventEnvelope).data;
+    if (this.#queued() === 0 && this.#canStart(event)) {
+      this.#start(event, id, data);
       return true;
     }
-    if (this.#queued() >= this.#conn.options.maxQueuedMessages) {
-      this.#release(accepted.id);
-      return false;
-    }
-    (this.#queue ??= []).push(accepted);
+    if (this.#queued() >= this.#conn.options.maxQueuedMessages) return false;
+    if (id !== undefined) this.#track(id);
+    (this.#queue ??= []).push({ event, id, data });
     return true;
   }
 
@@ -115,7 +116,10 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     this.#running = 0;
     this.#ids = undefined;
     this.#states = undefined;
-    while (this.#queued() > 0) this.#start(this.#dequeue());
+    while (this.#queued() > 0) {
+      const { event, id, data } = this.#dequeue();
+      this.#start(event, id, data);
+    }
     this.#settle();
   }
 
@@ -125,27 +129,24 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
   }
 
   /** Checks the envelope, the event, the id and the event's rate limit; answers what fails. */
-  #accept(value: unknown): Accepted | undefined {
-    const id = messageId(value);
+  #accept(value: unknown, id: string | number | undefined): ResolvedEvent | undefined {
     const problem = envelopeProblem(value);
     if (problem !== undefined) {
       this.#failed(new KindlingError('INVALID_ENVELOPE', { message: `Invalid event envelope: ${problem}` }), id, undefined);
       return undefined;
     }
-    const { type, data } = value as { type: string; data?: unknown };
+    const type = (value as EventEnvelope).type;
     const event = this.#settings.events.get(type);
     if (event === undefined) {
       this.#failed(new KindlingError('UNKNOWN_EVENT', { details: { type } }), id, type);
       return undefined;
     }
-    if (id !== undefined) {
-      const ids = (this.#ids ??= new Set());
-      if (ids.has(id)) {
-        // Not released on failure: the id belongs to the request still in flight.
-        this.#failed(new KindlingError('DUPLICATE_REQUEST_ID', { details: { id } }), id, type, false);
-        return undefined;
-      }
-      ids.add(id);
+    // Only requests that wait (queued, or a handler still running) are tracked: one answered
+    // within this call leaves no window for a second one with its id.
+    if (id !== undefined && this.#ids !== undefined && this.#ids.has(id)) {
+      // Not released: the id belongs to the request still in flight.
+      this.#failed(new KindlingError('DUPLICATE_REQUEST_ID', { details: { id } }), id, type, false);
+      return undefined;
     }
     if (event.rateLimit !== undefined) {
       const { burst, messages, perMs } = event.rateLimit;
@@ -156,7 +157,7 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
         return undefined;
       }
     }
-    return { event, id, data };
+    return event;
   }
 
   #canStart(event: ResolvedEvent): boolean {
@@ -164,8 +165,7 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     return event.concurrency === undefined || this.#stateOf(event).running < event.concurrency;
   }
 
-  #start(accepted: Accepted): void {
-    const { event } = accepted;
+  #start(event: ResolvedEvent, id: string | number | undefined, data: unknown): void {
     this.#unsettled++;
     if ((this.#flags & CLOSED) === 0) {
       this.#running++;
@@ -175,25 +175,24 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     try {
       const dto = event.dto;
       result =
-        dto === undefined
-          ? this.#call(event.fn, accepted.data)
-          : validateDto(dto, accepted.data, this.#settings.validation).then((valid) => this.#call(event.fn, valid));
+        dto === undefined ? this.#call(event.fn, data) : validateDto(dto, data, this.#settings.validation).then((valid) => this.#call(event.fn, valid));
     } catch (err) {
-      this.#failed(err, accepted.id, event.type);
+      this.#failed(err, id, event.type);
       return this.#finishOne(event, false);
     }
     if (!isThenable(result)) {
-      this.#succeeded(accepted, result);
+      this.#succeeded(event, id, result);
       return this.#finishOne(event, false);
     }
+    if (id !== undefined && (this.#flags & CLOSED) === 0) this.#track(id);
     // Closures only on this path: a synchronous handler costs none.
     result.then(
       (value: unknown) => {
-        this.#succeeded(accepted, value);
+        this.#succeeded(event, id, value);
         this.#finishOne(event, true);
       },
       (err: unknown) => {
-        this.#failed(err, accepted.id, event.type);
+        this.#failed(err, id, event.type);
         this.#finishOne(event, true);
       },
     );
@@ -211,16 +210,15 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     }
   }
 
-  #succeeded(accepted: Accepted, value: unknown): void {
+  #succeeded(event: ResolvedEvent, id: string | number | undefined, value: unknown): void {
     this.#errors = 0;
-    const id = accepted.id;
     if (id === undefined) return;
     this.#release(id);
     try {
-      this.#conn.sendJson(value === undefined ? { id } : { id, data: value });
+      this.#conn.sendText(replyText(id, value));
     } catch (err) {
       // A reply JSON cannot represent is a server bug: the client gets INTERNAL with the id.
-      this.#failed(err, id, accepted.event.type, false);
+      this.#failed(err, id, event.type, false);
     }
   }
 
@@ -230,6 +228,11 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     if (replyWithError(conn, err, id, type === undefined ? undefined : { eventType: type })) {
       checkConsecutiveErrors(conn, ++this.#errors, this.#settings.maxErrors);
     }
+  }
+
+  /** Marks a request as in flight until its answer (a reply or an error) is sent. */
+  #track(id: string | number): void {
+    (this.#ids ??= new Set()).add(id);
   }
 
   #release(id: string | number | undefined): void {
@@ -251,7 +254,10 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     if ((this.#flags & PUMPING) !== 0 || this.#queued() === 0) return;
     this.#flags |= PUMPING;
     const drain = (): void => {
-      while (this.#queued() > 0 && this.#canStart(this.#peek().event)) this.#start(this.#dequeue());
+      while (this.#queued() > 0 && this.#canStart(this.#peek().event)) {
+        const { event, id, data } = this.#dequeue();
+        this.#start(event, id, data);
+      }
     };
     try {
       // Outside the engine's callback, cork so the replies of a drained run leave together.
@@ -299,3 +305,4 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     return accepted;
   }
 }
+

@@ -2,7 +2,14 @@ import { checkInteger } from '../adapter.js';
 import type { DtoClass } from '../dto.js';
 import type { EventConnection } from './event-connection.js';
 
-/** A per-connection limit on one event: a token bucket of `messages` per `perMs`, up to `burst` at once. */
+/**
+ * A per-connection limit on one event: a token bucket of `messages` per `perMs`, up to `burst` at once.
+ *
+ * @example
+ * ```ts
+ * on(RoomQuery, (ws, q) => rooms.find(q.name), { rateLimit: { messages: 5, perMs: 1_000, burst: 10 } });
+ * ```
+ */
 export interface EventRateLimit {
   /** Messages of this event allowed per `perMs` (the refill rate). */
   messages: number;
@@ -12,7 +19,15 @@ export interface EventRateLimit {
   burst?: number;
 }
 
-/** Options of one event, the third argument of {@link on}. See docs/events.md. */
+/**
+ * Options of one event, the last argument of {@link on}. See docs/events.md.
+ *
+ * @example
+ * ```ts
+ * const slowExport: EventOptions = { concurrency: 1, rateLimit: { messages: 1, perMs: 10_000 } };
+ * on(ExportRequest, (ws, req) => exportRows(req), slowExport);
+ * ```
+ */
 export interface EventOptions {
   /**
    * Messages of this event handled at the same time on one connection; further ones wait in
@@ -36,6 +51,11 @@ declare const eventTypes: unique symbol;
  * One event of a definition, made by {@link on}: the DTO its `data` is validated into, the
  * handler and its options. The type parameters carry what the contract needs: the route's
  * extracted values (`TArgs`), the data, the reply and the server events the handler may emit.
+ *
+ * @example
+ * ```ts
+ * const send: EventHandler<[], ChatSend, { accepted: boolean }> = on(ChatSend, (ws, msg) => ({ accepted: msg.text !== '' }));
+ * ```
  */
 export interface EventHandler<TArgs extends unknown[] = unknown[], TData = unknown, TReply = unknown, TEmits = unknown> {
   /** The class `data` is validated into; `undefined`: `data` is passed as parsed. */
