@@ -5,11 +5,12 @@
 //   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only (and the
 //                                         heartbeat group's Kindling server)
 //   node bench/run.mjs --tmp memory       write to bench/results/tmp/ (a trial run, not a result)
-// Groups: loadgen, echo, shared-core, latency, memory, heartbeat, upgrade, broadcast, http.
+// Groups: loadgen, echo, shared-core, latency, memory, heartbeat, upgrade, broadcast, http, cluster.
 // See bench/README.md.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { broadcastGroup } from './lib/broadcast.mjs';
+import { clusterGroup } from './lib/cluster.mjs';
 import { echoGroup, loadgenGroup } from './lib/echo.mjs';
 import { heartbeatGroup } from './lib/heartbeat.mjs';
 import { httpGroup } from './lib/http.mjs';
@@ -21,7 +22,7 @@ import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
 import { sharedCoreGroup } from './lib/shared-core.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
 
-const GROUPS = ['loadgen', 'echo', 'shared-core', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http'];
+const GROUPS = ['loadgen', 'echo', 'shared-core', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http', 'cluster'];
 const RUN_LIMIT_MS = 25 * 60_000;
 
 const FULL = {
@@ -30,7 +31,7 @@ const FULL = {
     warmup: 2, duration: 4, rounds: 2,
     servers: [
       'raw', 'ref-copy', 'mh', 'ref-forawait', 'forawait', 'batch', 'ref-batch', 'batch-replies',
-      'node-mh', 'node-forawait', 'ws', 'fastify', 'socketio',
+      'node-mh', 'node-forawait', 'ws', 'fastify', 'socketio', 'threads-1', 'threads-2',
     ],
   },
   'shared-core': { warmup: 1, duration: 3, rounds: 4 },
@@ -41,8 +42,12 @@ const FULL = {
   },
   heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'node-7', 'ws', 'fastify'] },
-  broadcast: { subscribers: 10_000, inflight: 16, warmup: 1, duration: 4, servers: ['raw-pub', 'kindling-pub', 'ws-pub'] },
+  broadcast: {
+    subscribers: 10_000, inflight: 16, warmup: 1, duration: 4,
+    servers: ['raw-pub', 'kindling-pub', 'ws-pub', 'threads-1-pub', 'threads-2-pub'],
+  },
   http: { conns: 100, warmup: 1, duration: 4, servers: ['raw-http', 'kindling-http'] },
+  cluster: { subscribers: 200, inflight: 16, payload: 64, warmup: 2, duration: 5, systems: ['kindling-redis', 'socketio-redis'] },
 };
 
 const SMOKE = {
@@ -58,6 +63,7 @@ const SMOKE = {
   upgrade: { concurrency: 50, warmup: 0.2, duration: 1, servers: ['raw'] },
   broadcast: { subscribers: 1_000, inflight: 16, warmup: 0.2, duration: 1, servers: ['raw-pub'] },
   http: { conns: 50, warmup: 0, duration: 1, servers: ['raw-http'] },
+  cluster: { subscribers: 20, inflight: 4, payload: 64, warmup: 0.3, duration: 1, systems: ['kindling-redis', 'socketio-redis'] },
 };
 
 function usage(code) {
@@ -100,6 +106,7 @@ const RUNNERS = {
   upgrade: (cfg) => upgradeGroup(cfg, cfg.servers),
   broadcast: (cfg) => broadcastGroup(cfg, cfg.servers),
   http: (cfg) => httpGroup(cfg, cfg.servers),
+  cluster: (cfg) => clusterGroup(cfg),
 };
 
 async function main() {

@@ -82,6 +82,11 @@ export const SERVERS = {
   'raw-pub': { label: 'raw uWS', file: 'raw-uws-broadcast.mjs' },
   'kindling-pub': { label: 'Kindling', file: 'kindling-ws-broadcast.mjs' },
   'ws-pub': { label: 'ws', file: 'ws-broadcast.mjs' },
+  // serve(): one app per worker thread on a shared port, joined by the threads bus.
+  'threads-1': { label: 'Kindling serve(), 1 thread', file: 'kindling-threads-1.mjs', path: '/echo' },
+  'threads-2': { label: 'Kindling serve(), 2 threads', file: 'kindling-threads-2.mjs', path: '/echo' },
+  'threads-1-pub': { label: 'Kindling serve(), 1 thread', file: 'kindling-threads-1.mjs' },
+  'threads-2-pub': { label: 'Kindling serve(), 2 threads (threads bus)', file: 'kindling-threads-2.mjs' },
   'raw-http': { label: 'raw uWS', file: 'raw-uws-http-hello.mjs' },
   'kindling-http': { label: 'Kindling', file: 'kindling-http-hello.mjs' },
 };

@@ -1,6 +1,35 @@
-/** Who is in which room. Names are unique per room. */
+import type { Presence } from '@kindling/core';
+
+/**
+ * Who is in which room. Names are unique per room. With {@link usePresence} the "here now"
+ * list ({@link here}) covers every node of a cluster (`app.presence` on a Redis bus).
+ */
 export class ChatRooms {
   readonly #rooms = new Map<string, Set<string>>();
+  #presence: Presence | undefined;
+
+  /** Also keeps members in `presence`, so {@link here} lists the members of every node. */
+  usePresence(presence: Presence): this {
+    this.#presence = presence;
+    return this;
+  }
+
+  /** Everyone in a room right now: on every node with presence, else on this server. */
+  async here(room: string): Promise<string[]> {
+    if (this.#presence === undefined) return this.members(room);
+    const members = await this.#presence.members(room);
+    return [...new Set(members.map((m) => m.member))];
+  }
+
+  /** Announces `user` in the room's presence (nothing without presence). */
+  async arrive(room: string, user: string): Promise<void> {
+    await this.#presence?.join(room, user);
+  }
+
+  /** Takes `user` out of the room's presence (nothing without presence). */
+  async depart(room: string, user: string): Promise<void> {
+    await this.#presence?.leave(room, user);
+  }
 
   /** Members of a room, in join order. */
   members(room: string): string[] {

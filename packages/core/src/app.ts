@@ -2,8 +2,12 @@ import {
   ConnectionHub,
   DEFAULT_CONNECTION_OPTIONS,
   resolveConnectionOptions,
+  type BusStats,
   type ConnectionOptions,
   type ConnectionRegistry,
+  localPresence,
+  type Presence,
+  type TopicBus,
   type WebSocketConnection,
 } from '@kindling/websocket';
 import type { Engine, EngineName, EngineServer, EngineSetting } from './engine/engine.js';
@@ -51,6 +55,13 @@ export interface AppOptions {
   strictTrailingSlash?: boolean;
   /** Defaults for every WebSocket route. */
   websocket?: WebSocketDefaults;
+  /**
+   * Carries topic publishes to other threads or nodes: `threadsBus()` (wired by `serve()`),
+   * `redisBus()` from `@kindling/redis`. `listen()` starts it and fails if it cannot come up.
+   * See docs/scaling.md.
+   * @default localBus() (publishes reach this app's connections only)
+   */
+  bus?: TopicBus;
 }
 
 /** Options for {@link App.listen}. */
@@ -94,6 +105,8 @@ export interface AppMetrics {
   readonly heartbeatTimeouts: number;
   /** Messages dropped by per-connection rate limits (counted when their connection closes). */
   readonly rateLimitedMessages: number;
+  /** The topic bus: kind, up, and its publish counts (see docs/scaling.md). */
+  readonly bus: BusStats;
 }
 
 /** What shutdown did: connections closed cleanly and those terminated at the deadline. */
@@ -127,6 +140,7 @@ export class App {
   readonly #ipLimitsByRoute = new Map<string, RouteIpLimits>();
   readonly #engine: Engine;
   #server: EngineServer | undefined;
+  #presence: Presence | undefined;
   #port: number | undefined;
   #tls: ResolvedTls | undefined;
   #shutdown: Promise<ShutdownResult> | undefined;
@@ -154,7 +168,34 @@ export class App {
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
     );
-    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn) });
+    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn), ...(options.bus ? { bus: options.bus } : {}) });
+  }
+
+  /**
+   * The topic bus (see docs/scaling.md): `await app.bus.ready` resolves once publishes cross
+   * to the other threads/nodes (after `listen()`, and again after a broker outage).
+   * @example
+   * ```ts
+   * await app.listen(3000);
+   * await app.bus.ready;
+   * ```
+   */
+  get bus(): TopicBus {
+    return this.#hub.bus;
+  }
+
+  /**
+   * Who is in a topic: across every node with a bus that has presence (`redisBus`), else this
+   * app alone. See docs/scaling.md.
+   * @example
+   * ```ts
+   * await app.presence.join('lobby', 'ada', { since: Date.now() });
+   * const here = (await app.presence.members('lobby')).map((m) => m.member);
+   * ```
+   */
+  get presence(): Presence {
+    this.#presence ??= this.#hub.bus.presence ?? localPresence();
+    return this.#presence;
   }
 
   /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */
@@ -185,10 +226,19 @@ export class App {
    * ```
    */
   metrics(): AppMetrics {
-    return { phase: this.#lifecycle.phase, inFlight: this.#lifecycle.inFlight, connections: this.#hub.connections.size, ...this.#hub.counters };
+    return {
+      phase: this.#lifecycle.phase,
+      inFlight: this.#lifecycle.inFlight,
+      connections: this.#hub.connections.size,
+      ...this.#hub.counters,
+      bus: this.#hub.bus.stats(),
+    };
   }
 
-  /** Sends to every connection subscribed to `topic`. Returns false when nobody is. */
+  /**
+   * Sends to every connection subscribed to `topic`, on this app and, through the bus, on every
+   * other thread/node. Returns false when nobody on this app is subscribed.
+   */
   publish(topic: string, data: string | Uint8Array, isBinary = typeof data !== 'string'): boolean {
     return this.#hub.publish(topic, data, isBinary);
   }
@@ -209,9 +259,16 @@ export class App {
     const bindHost = options.host ?? '0.0.0.0';
     const server = await this.#createServer();
     try {
+      await this.#startBus();
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+    try {
       this.#port = await server.listen({ host: bindHost, port, reusePort: options.reusePort === true });
     } catch (err) {
       server.close();
+      await this.#hub.bus.close();
       await this.#tls?.dispose();
       throw err;
     }
@@ -251,11 +308,32 @@ export class App {
       timeoutMs: Math.max(0, deadline - Date.now()),
     });
     this.#lifecycle.phase = 'closed';
+    await this.#closeBus();
     // Idle keep-alive connections and anything left: the process needs no forced exit.
     this.#server?.close();
     await this.#tls?.dispose();
     this.log.info({ event: 'app.closed', ...result }, 'app.closed');
     return result;
+  }
+
+  /** Starts the bus before the port opens, so no client subscribes before the bus can carry its topics. */
+  async #startBus(): Promise<void> {
+    const hub = this.#hub;
+    try {
+      await hub.bus.start({ deliver: (topic, payload, isBinary) => hub.deliver(topic, payload, isBinary), log: this.log });
+    } catch (err) {
+      await this.#tls?.dispose();
+      this.log.error({ event: 'bus.start_failed', bus: hub.bus.kind, err }, 'bus.start_failed');
+      throw new Error(`App cannot listen: the ${hub.bus.kind} bus did not come up: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+  }
+
+  async #closeBus(): Promise<void> {
+    try {
+      await this.#hub.bus.close();
+    } catch (err) {
+      this.log.error({ event: 'bus.close_failed', bus: this.#hub.bus.kind, err }, 'bus.close_failed');
+    }
   }
 
   /** A connection on a route with `connectionsPerIp` gives back the slot its upgrade took. */

@@ -3,6 +3,9 @@ import 'reflect-metadata';
 export { App } from './app.js';
 export type { AppMetrics, AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
 export type { LifecyclePhase } from './server/lifecycle.js';
+export { serve } from './serve/serve.js';
+export type { CreateApp, Server, ThreadContext } from './serve/serve.js';
+export type { ServeOptions } from './serve/serve-options.js';
 export type { EngineName, EngineSetting } from './engine/engine.js';
 export { ListenError } from './server/listen-error.js';
 export type { Logger, LoggerSetting } from './logger.js';
@@ -72,7 +75,11 @@ export {
   TIMEOUT,
   DEFAULT_HEARTBEAT,
   RATE_LIMIT_CLOSE_REASON,
+  localBus,
+  threadsBus,
+  localPresence,
 } from '@kindling/websocket';
+export type { BusLink, BusPayload, BusStats, Presence, PresenceEvent, PresenceMember, ThreadsBusOptions, TopicBus } from '@kindling/websocket';
 export type { ErrorCode, ErrorBody, Message, TextMessage, BinaryMessage, CloseInfo, SendResult, ConnectionOptions } from '@kindling/websocket';
 export type {
   AdaptedHandler,

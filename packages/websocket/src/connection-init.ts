@@ -49,6 +49,12 @@ export interface ConnectionHooks {
   readonly compress?: boolean;
   /** App-wide publish, used by `ws.publish()` after this socket closed (it no longer is a subscriber). */
   readonly publish?: (topic: string, payload: string | Uint8Array | ArrayBuffer, isBinary: boolean) => boolean;
+  /** Carries a `ws.publish()` to other threads/nodes (the topic bus); local delivery is the engine's. */
+  readonly relay?: (topic: string, payload: string | Uint8Array | ArrayBuffer, isBinary: boolean) => void;
+  /** The connection subscribed to `topic` (called on every subscribe; repeats are the receiver's to ignore). */
+  readonly subscribed?: (conn: WebSocketConnection, topic: string) => void;
+  /** The connection unsubscribed from `topic` (not called for the topics it leaves by closing). */
+  readonly unsubscribed?: (conn: WebSocketConnection, topic: string) => void;
   /** Called exactly once when the connection has closed. */
   readonly onClose?: (conn: WebSocketConnection, info: CloseInfo) => void;
 }

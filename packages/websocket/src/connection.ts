@@ -178,12 +178,17 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     // Publishers elsewhere now write to this socket too: ask uWS before every send from now on.
     this.#flags |= EXACT_BACKPRESSURE;
     this.#headroom = 0;
-    return this.#ws.subscribe(topic);
+    const subscribed = this.#ws.subscribe(topic);
+    this.#hooks.subscribed?.(this, topic);
+    return subscribed;
   }
 
   /** Unsubscribes from a topic; false if it was not subscribed (or the connection closed). */
   unsubscribe(topic: string): boolean {
-    return this.#ws === undefined ? false : this.#ws.unsubscribe(topic);
+    if (this.#ws === undefined) return false;
+    const was = this.#ws.unsubscribe(topic);
+    this.#hooks.unsubscribed?.(this, topic);
+    return was;
   }
 
   /** Whether this connection is subscribed to `topic`. */
@@ -203,6 +208,7 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   publish(topic: string, data: SendData): boolean {
     const live = liveFrameOf(data);
     const frame = live !== undefined ? { payload: live, isBinary: false } : toFrame(data);
+    this.#hooks.relay?.(topic, frame.payload, frame.isBinary);
     if (this.#ws !== undefined) return this.#ws.publish(topic, frame.payload, frame.isBinary, this.#hooks.compress);
     return this.#hooks.publish?.(topic, frame.payload, frame.isBinary) ?? false;
   }

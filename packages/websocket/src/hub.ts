@@ -11,6 +11,9 @@ import { IdleTimeout } from './idle-timeout.js';
 import { ConnectionRegistry } from './registry.js';
 import { createSocketBehavior, type BehaviorOptions, type Publisher } from './socket-behavior.js';
 import { Sweeper } from './sweeper.js';
+import { isLocalBus, localBus } from './bus/local-bus.js';
+import type { BusPayload, TopicBus } from './bus/topic-bus.js';
+import { TopicInterest } from './bus/topic-interest.js';
 
 /** Options for {@link ConnectionHub}. */
 export interface ConnectionHubOptions {
@@ -21,6 +24,11 @@ export interface ConnectionHubOptions {
    * `ws.close` log line). `@kindling/core` releases per-address connection counts here.
    */
   onClose?: (conn: WebSocketConnection, info: CloseInfo) => void;
+  /**
+   * Carries publishes to other threads/nodes (see docs/scaling.md).
+   * @default localBus() (nothing leaves this app)
+   */
+  bus?: TopicBus;
 }
 
 /** Policy counts of a hub since it was created (see {@link ConnectionHub.counters}). */
@@ -74,6 +82,10 @@ export class ConnectionHub {
   readonly connections = new ConnectionRegistry();
   /** The shared timer for per-connection checks (idle timeout; heartbeats plug in the same way). */
   readonly sweeper: Sweeper;
+  /** The bus that carries publishes to other threads/nodes. */
+  readonly bus: TopicBus;
+  // Only for a bus that carries anything: the in-process bus costs the hot path nothing.
+  readonly #interest: TopicInterest | undefined;
   readonly #log: Logger;
   readonly #heartbeats: Heartbeats;
   readonly #onClose: ((conn: WebSocketConnection, info: CloseInfo) => void) | undefined;
@@ -85,6 +97,8 @@ export class ConnectionHub {
   constructor(options: ConnectionHubOptions) {
     this.#log = options.logger;
     this.#onClose = options.onClose;
+    this.bus = options.bus ?? localBus();
+    this.#interest = isLocalBus(this.bus) ? undefined : new TopicInterest(this.bus);
     this.sweeper = new Sweeper((err) => this.#log.error({ event: 'ws.sweep_error', err }, 'ws.sweep_error'));
     this.#heartbeats = new Heartbeats(this.sweeper);
     this.#spentInit = Object.freeze({
@@ -116,7 +130,13 @@ export class ConnectionHub {
    */
   publish(topic: string, data: string | Uint8Array | ArrayBuffer, isBinary: boolean = typeof data !== 'string'): boolean {
     if (this.#app === undefined) throw new Error('ConnectionHub.publish(): call attach(app) first');
+    if (this.#interest !== undefined) this.bus.publish(topic, data, isBinary);
     return this.#app.publish(topic, data, isBinary, this.#compress);
+  }
+
+  /** Delivers a publish from another thread/node to the local subscribers only (the bus calls it). */
+  deliver(topic: string, payload: BusPayload, isBinary: boolean): boolean {
+    return this.#app?.publish(topic, payload, isBinary, this.#compress) ?? false;
   }
 
   /** The behavior for uWS's `app.ws(pattern, ...)` (or another engine's). Validates `options` (TypeError). */
@@ -126,6 +146,7 @@ export class ConnectionHub {
       compress: this.#compress,
       publish: (topic, payload, isBinary) => this.#app?.publish(topic, payload, isBinary, this.#compress) ?? false,
       onClose: (conn, info) => this.#closed(conn, info),
+      ...this.#topicHooks(),
     };
     return createSocketBehavior(options, {
       open: (ws) => this.#open(ws, hooks),
@@ -186,6 +207,18 @@ export class ConnectionHub {
     return { closed: conns.length - forced, forced };
   }
 
+  /** With a bus that carries publishes: `ws.publish` goes onto it and topic interest is counted. */
+  #topicHooks(): Pick<ConnectionHooks, 'relay' | 'subscribed' | 'unsubscribed'> {
+    const interest = this.#interest;
+    if (interest === undefined) return {};
+    const bus = this.bus;
+    return {
+      relay: (topic, payload, isBinary) => bus.publish(topic, payload, isBinary),
+      subscribed: (conn, topic) => interest.add(conn, topic),
+      unsubscribed: (conn, topic) => interest.remove(conn, topic),
+    };
+  }
+
   #open(ws: EngineSocket<SocketUserData>, hooks: ConnectionHooks): void {
     const userData = ws.getUserData();
     const init = userData.init;
@@ -204,6 +237,7 @@ export class ConnectionHub {
 
   #closed(conn: WebSocketConnection, info: CloseInfo): void {
     this.connections.delete(conn);
+    this.#interest?.drop(conn);
     this.#heartbeats.remove(conn);
     this.#rateLimited += conn.messagesRateLimited;
     conn[kLogEvent]('info', {

@@ -55,6 +55,12 @@ export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export type { EnginePayload, EnginePublisher, EngineSendStatus, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 export { Sweeper } from './sweeper.js';
+export { localBus } from './bus/local-bus.js';
+export { threadsBus } from './bus/threads-bus.js';
+export type { ThreadsBusOptions } from './bus/threads-bus.js';
+export { localPresence } from './bus/presence.js';
+export type { Presence, PresenceEvent, PresenceMember } from './bus/presence.js';
+export type { BusLink, BusPayload, BusStats, TopicBus } from './bus/topic-bus.js';
 export type { SweepTask } from './sweeper.js';
 
 export { ERROR_CODES, isErrorCode } from './errors/error-codes.js';
