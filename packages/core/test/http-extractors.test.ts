@@ -152,4 +152,13 @@ describe('HTTP extractors', () => {
       .expectStatus(401)
       .expectJson({ error: { code: 'UNAUTHORIZED', message: 'Bad token' } });
   });
+
+  test('a DTO property typed only by its declaration converts under tsc, which emits design:type', async () => {
+    // The same class compiled without metadata is a start-up error (test-nometa).
+    class Paging {
+      @IsOptional() limit?: number;
+    }
+    await using server = await TestServer.start(new Router().get('/items', [Query(Paging)], (q) => ({ limit: q.limit, type: typeof q.limit })));
+    await server.request('GET', '/items', { query: { limit: '5' } }).expectStatus(200).expectJson({ limit: 5, type: 'number' });
+  });
 });

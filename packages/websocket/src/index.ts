@@ -51,4 +51,4 @@ export { KindlingError, toKindlingError } from './errors/kindling-error.js';
 export type { ErrorBody, KindlingErrorOptions } from './errors/kindling-error.js';
 
 export { ArrayOf, coerceStringRecord, Nested, prepareDto, validateDto } from './dto.js';
-export type { CoerceOptions, DtoClass, DtoOptions, ValidationDetail } from './dto.js';
+export type { CoerceOptions, DtoClass, DtoOptions, PrepareDtoOptions, ValidationDetail } from './dto.js';

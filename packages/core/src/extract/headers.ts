@@ -16,7 +16,7 @@ export function Headers<T extends object>(dto: DtoClass<T>, options?: ExtractorD
 export function Headers<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'request'> {
   if (!dto) return { name: 'Headers()', source: 'request', extract: (ctx) => ctx.headers };
   return {
-    name: extractorName('Headers', dto),
+    name: extractorName('Headers', dto, { fromStrings: true }),
     source: 'request',
     extract: (ctx) => coerceStringRecord(dto, ctx.headers, { ...options, status: 400 }),
   };

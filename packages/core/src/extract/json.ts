@@ -22,7 +22,7 @@ export function Json(): Extractor<unknown, 'body'>;
 export function Json<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<T, 'body'>;
 export function Json<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'body'> {
   return {
-    name: extractorName('Json', dto),
+    name: extractorName('Json', dto, { fromStrings: false }),
     source: 'body',
     async extract(ctx) {
       const value = await readJsonBody(ctx);

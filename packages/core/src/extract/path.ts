@@ -35,7 +35,7 @@ export function Path<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoO
 export function Path<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): PathExtractor<unknown, string> {
   if (!dto) return { name: 'Path()', source: 'path', extract: (ctx) => ctx.params };
   return {
-    name: extractorName('Path', dto),
+    name: extractorName('Path', dto, { fromStrings: true }),
     source: 'path',
     extract: (ctx) => coerceStringRecord(dto, ctx.params, { ...options, status: 400 }),
   };

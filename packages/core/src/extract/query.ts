@@ -20,7 +20,7 @@ export function Query<T extends object>(dto: DtoClass<T>, options?: ExtractorDto
 export function Query<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'request'> {
   if (!dto) return { name: 'Query()', source: 'request', extract: (ctx) => ctx.query };
   return {
-    name: extractorName('Query', dto),
+    name: extractorName('Query', dto, { fromStrings: true }),
     source: 'request',
     extract: (ctx) => coerceStringRecord(dto, ctx.query, { ...options, status: 400 }),
   };
