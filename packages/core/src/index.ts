@@ -28,7 +28,7 @@ export type { DtoClass, ExtractorDtoOptions } from './extract/dto-class.js';
 export { RequestContext } from './request/request-context.js';
 export type { ExtensionKey, SharedContext } from './request/request-context.js';
 export type { QueryRecord } from './request/query-string.js';
-export type { CookieOptions } from './request/cookies.js';
+export type { CookieOptions } from './response/set-cookie.js';
 export { Response } from './response/response.js';
 export type { HandlerResult, ResponseBody } from './response/response.js';
 

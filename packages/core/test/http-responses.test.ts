@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Forbidden, HttpError, Response, Router, type Middleware } from '@kindling/core';
+import { Forbidden, HttpError, Query, Response, Router, type Middleware } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors } from './fixtures.js';
 
@@ -51,6 +51,27 @@ describe('HTTP responses', () => {
       .request('GET', '/cookie')
       .expectHeader('set-cookie', /^session=a%20b; Path=\/; HttpOnly; SameSite=Lax$/)
       .expectHeader('x-custom', '1');
+  });
+
+  test('a cookie attribute that would inject another attribute is a 500 and a logged TypeError, never a header', async () => {
+    const cookies = new Router()
+      .get('/path', [Query()], (q) => Response.text('set').cookie('sid', 'v', { path: String(q['path']) }))
+      .get('/name', [Query()], (q) => Response.text('set').cookie(String(q['name']), 'v'))
+      .get('/value', [Query()], (q) => Response.text('set').cookie('sid', String(q['value'])));
+    await using server = await TestServer.start(cookies, { logs: true });
+    await server.request('GET', '/path', { query: { path: '/app' } }).expectStatus(200).expectHeader('set-cookie', 'sid=v; Path=/app');
+    for (const path of ['/; Domain=evil.example', '/a\r\nSet-Cookie: admin=1', '/caf\u00e9']) {
+      const res = await server.request('GET', '/path', { query: { path } }).expectStatus(500).expectJson({ error: { code: 'INTERNAL' } });
+      assert.equal(res.headers['set-cookie'], undefined);
+      const message = `Invalid cookie path for "sid": expected printable ASCII without ";", got ${JSON.stringify(path)}`;
+      await server.expectLog((e) => e['level'] === 50 && (e['err'] as { message?: unknown } | undefined)?.message === message);
+    }
+    for (const name of ['a;b', 'sid\r\nX: 1', 'sessi\u00f3n']) {
+      const res = await server.request('GET', '/name', { query: { name } }).expectStatus(500);
+      assert.equal(res.headers['set-cookie'], undefined);
+    }
+    // A value is data: it is percent-encoded, never refused.
+    await server.request('GET', '/value', { query: { value: 'a;b\r\nc\u00e9' } }).expectStatus(200).expectHeader('set-cookie', 'sid=a%3Bb%0D%0Ac%C3%A9; Path=/');
   });
 
   test('a handler that throws is a 500 with a generic body; the stack goes to the log; the server keeps serving', async () => {
