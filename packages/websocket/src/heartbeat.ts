@@ -206,8 +206,8 @@ export class Heartbeats {
     return size;
   }
 
-  /** Starts watching an open connection. */
-  add(conn: WebSocketConnection, options: Readonly<HeartbeatOptions>, now: number = Date.now()): void {
+  /** Starts watching an open connection; `now` is on the sweeper's clock, `performance.now()`. */
+  add(conn: WebSocketConnection, options: Readonly<HeartbeatOptions>, now: number = performance.now()): void {
     if (conn[kHeartbeat] !== undefined) return;
     const key = `${options.intervalMs}/${options.timeoutMs}`;
     let wheel = this.#wheels.get(key);

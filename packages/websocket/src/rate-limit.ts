@@ -90,8 +90,8 @@ function integerFrom(name: string, value: unknown, min: number): number {
 
 /**
  * A token bucket: holds up to `capacity` tokens, refills `refillPerMs` tokens per ms, and each
- * accepted event takes one. Starts full. Time only moves forward: a clock that steps back is
- * treated as no time passing.
+ * accepted event takes one. Starts full. `now` defaults to `performance.now()`, a monotonic
+ * clock that a wall-clock step cannot move; a `now` that goes back is treated as no time passing.
  *
  * @example
  * ```ts
@@ -107,7 +107,7 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
 
-  constructor(capacity: number, refillPerMs: number, now: number = Date.now()) {
+  constructor(capacity: number, refillPerMs: number, now: number = performance.now()) {
     if (!(capacity > 0) || !(refillPerMs > 0)) throw new TypeError('TokenBucket: capacity and refillPerMs must be positive');
     this.capacity = capacity;
     this.refillPerMs = refillPerMs;
@@ -116,7 +116,7 @@ export class TokenBucket {
   }
 
   /** Takes a token if one is available. */
-  tryTake(now: number = Date.now()): boolean {
+  tryTake(now: number = performance.now()): boolean {
     const tokens = this.#refill(now);
     if (tokens < 1) return false;
     this.#tokens = tokens - 1;
@@ -124,18 +124,18 @@ export class TokenBucket {
   }
 
   /** Tokens available at `now` (fractional). */
-  available(now: number = Date.now()): number {
+  available(now: number = performance.now()): number {
     return this.#refill(now);
   }
 
   /** Milliseconds until a token is available (0 when one is). */
-  msUntilNext(now: number = Date.now()): number {
+  msUntilNext(now: number = performance.now()): number {
     const missing = 1 - this.#refill(now);
     return missing <= 0 ? 0 : Math.ceil(missing / this.refillPerMs);
   }
 
   /** True when the bucket is full again (nothing to remember for this key). */
-  isFull(now: number = Date.now()): boolean {
+  isFull(now: number = performance.now()): boolean {
     return this.#refill(now) >= this.capacity;
   }
 

@@ -83,13 +83,13 @@ export class IpLimits {
   readonly #connections = new Map<string, Map<string, number>>();
   readonly #upgrades = new Map<string, Map<string, TokenBucket>>();
   #trackedUpgrades = 0;
-  #prunedAt = Date.now();
+  #prunedAt = performance.now();
 
   /**
    * Counts an upgrade request from `ip` and reserves a connection slot. Throws a 429
    * `HttpError` with `Retry-After` when either limit is reached (nothing is reserved then).
    */
-  acquire(limits: RouteIpLimits, ip: string, now: number = Date.now()): void {
+  acquire(limits: RouteIpLimits, ip: string, now: number = performance.now()): void {
     const { connections, upgrades } = limits;
     if (upgrades !== undefined) this.#takeUpgrade(upgrades.scope, upgrades.perMinute, ip, now);
     if (connections === undefined) return;
