@@ -75,7 +75,7 @@ describe('heartbeat', { timeout: 10_000 }, () => {
     const bad = [{ intervalMs: 5, timeoutMs: 100 }, { intervalMs: 100 }, { intervalMs: 100, timeoutMs: 100, every: 1 }];
     for (const heartbeat of bad) {
       const router = new Router().websocket('/ws', () => undefined, { heartbeat: heartbeat as { intervalMs: number; timeoutMs: number } });
-      assert.throws(() => new App(router, { logger: false }), /websocket\('\/ws'\): .*heartbeat/);
+      assert.throws(() => new App(router, { logger: false }), /route \/ws \(websocket\('\/ws'\)\): .*heartbeat/);
     }
   });
 

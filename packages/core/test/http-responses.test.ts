@@ -63,7 +63,7 @@ describe('HTTP responses', () => {
     for (const path of ['/; Domain=evil.example', '/a\r\nSet-Cookie: admin=1', '/caf\u00e9']) {
       const res = await server.request('GET', '/path', { query: { path } }).expectStatus(500).expectJson({ error: { code: 'INTERNAL' } });
       assert.equal(res.headers['set-cookie'], undefined);
-      const message = `Invalid cookie path for "sid": expected printable ASCII without ";", got ${JSON.stringify(path)}`;
+      const message = `Invalid cookie path for "sid": expected printable ASCII without ";", got string ${JSON.stringify(path)}`;
       await server.expectLog((e) => e['level'] === 50 && (e['err'] as { message?: unknown } | undefined)?.message === message);
     }
     for (const name of ['a;b', 'sid\r\nX: 1', 'sessi\u00f3n']) {

@@ -87,7 +87,7 @@ describe('per-connection rate limit: a flood under each policy', { timeout: 20_0
 
   it('rejects invalid settings when the app is built', () => {
     const router = new Router().websocket('/ws', () => undefined, { rateLimit: { messages: 0, perMs: 1000 } });
-    assert.throws(() => new App(router, { logger: false }), /websocket\('\/ws'\): rateLimit\.messages/);
+    assert.throws(() => new App(router, { logger: false }), /route \/ws \(websocket\('\/ws'\)\): rateLimit\.messages/);
   });
 });
 

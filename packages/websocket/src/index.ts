@@ -42,6 +42,7 @@ export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export type { EnginePayload, EnginePublisher, EngineSendStatus, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
+export { describeValue } from './received-value.js';
 export { Sweeper } from './sweeper.js';
 export type { SweepTask } from './sweeper.js';
 

@@ -2,6 +2,7 @@ import { kBeginClose, kLogEvent } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import type { ErrorBody } from './errors/kindling-error.js';
+import { describeValue } from './received-value.js';
 
 /**
  * What happens to a message over a connection's rate limit (see docs/rate-limiting.md):
@@ -65,14 +66,14 @@ const KEYS = new Set(['messages', 'perMs', 'burst', 'policy', 'grace']);
  */
 export function resolveRateLimit(value: unknown): Readonly<Required<RateLimitOptions>> | false {
   if (value === false || value === undefined) return false;
-  if (typeof value !== 'object' || value === null) throw new TypeError(`rateLimit must be an object or false, got ${String(value)}`);
+  if (typeof value !== 'object' || value === null) throw new TypeError(`rateLimit must be an object or false, got ${describeValue(value)}`);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!KEYS.has(key)) throw new TypeError(`Unknown rateLimit option "${key}"`);
   const messages = positiveInteger('rateLimit.messages', record['messages']);
   const perMs = positiveInteger('rateLimit.perMs', record['perMs']);
   const burst = record['burst'] === undefined ? messages : positiveInteger('rateLimit.burst', record['burst']);
   const policy = record['policy'] ?? 'close';
-  if (!POLICIES.includes(policy as RateLimitPolicy)) throw new TypeError(`rateLimit.policy must be 'close', 'drop' or 'notify', got ${String(policy)}`);
+  if (!POLICIES.includes(policy as RateLimitPolicy)) throw new TypeError(`rateLimit.policy must be 'close', 'drop' or 'notify', got ${describeValue(policy)}`);
   const grace = record['grace'] === undefined ? DEFAULT_RATE_LIMIT_GRACE : integerFrom('rateLimit.grace', record['grace'], 0);
   return Object.freeze({ messages, perMs, burst, policy: policy as RateLimitPolicy, grace });
 }
@@ -83,7 +84,7 @@ function positiveInteger(name: string, value: unknown): number {
 
 function integerFrom(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
+    throw new TypeError(`${name} must be an integer of at least ${min}, got ${describeValue(value)}`);
   }
   return value;
 }

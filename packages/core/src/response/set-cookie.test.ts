@@ -49,7 +49,7 @@ describe('serializeCookie', () => {
         assert.ok(err instanceof TypeError);
         assert.match(err.message, new RegExp(`^Invalid cookie ${option} for "sid": expected `));
         assert.ok(err.message.includes(`expected ${expected}, got `), err.message);
-        if (typeof value === 'string') assert.ok(err.message.endsWith(`got ${JSON.stringify(value)}`), 'quotes the string, escaping CR/LF');
+        if (typeof value === 'string') assert.ok(err.message.endsWith(`got string ${JSON.stringify(value)}`), 'quotes the string, escaping CR/LF');
         return true;
       });
     });
@@ -58,7 +58,7 @@ describe('serializeCookie', () => {
   it('rejects a value that cannot be encoded', () => {
     assert.throws(() => serializeCookie('sid', 'a\uD800b'), {
       name: 'TypeError',
-      message: 'Invalid cookie value for "sid": expected a string without lone surrogates, got "a\\ud800b"',
+      message: 'Invalid cookie value for "sid": expected a string without lone surrogates, got string "a\\ud800b"',
     });
   });
 });

@@ -1,3 +1,5 @@
+import { describeValue } from '@kindling/websocket';
+
 /**
  * Options for a `Set-Cookie` header, set with `Response.cookie(name, value, options)`. Every
  * attribute value is checked before it is written (see {@link serializeCookie}). See
@@ -101,6 +103,6 @@ function encodeValue(name: string, value: string): string {
 }
 
 function invalid(cookie: string, option: string, value: unknown, expected: string): TypeError {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : value instanceof Date ? 'an invalid Date' : `${typeof value} ${String(value)}`;
+  const shown = value instanceof Date ? 'an invalid Date' : describeValue(value);
   return new TypeError(`Invalid cookie ${option} for "${cookie}": expected ${expected}, got ${shown}`);
 }

@@ -1,4 +1,4 @@
-import { TokenBucket } from '@kindling/websocket';
+import { describeValue, TokenBucket } from '@kindling/websocket';
 import { HttpError } from '../errors/http-error.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 
@@ -68,7 +68,7 @@ function pick(name: string, own: number | undefined, inherited: number | undefin
 
 function positive(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+    throw new TypeError(`${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
