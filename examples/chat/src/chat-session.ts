@@ -11,7 +11,7 @@ const encode = (event: ChatEvent) => JSON.stringify(event);
  */
 export async function runChat({ room, username }: JoinParams, rooms: ChatRooms, ws: WebSocketConnection): Promise<void> {
   // Two upgrades for one name can pass the check at once; the second is closed 4409.
-  if (rooms.has(room, username)) throw Conflict(`${username} is already in ${room}`);
+  if (rooms.has(room, username)) throw new Conflict(`${username} is already in ${room}`);
   const topic = topicOf(room);
   rooms.join(room, username);
   ws.subscribe(topic);

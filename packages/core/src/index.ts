@@ -37,7 +37,10 @@ export type { CookieOptions } from './response/set-cookie.js';
 export { Response } from './response/response.js';
 export type { HandlerResult, ResponseBody } from './response/response.js';
 
-export { HttpError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, InternalError } from './errors/http-error.js';
+// Errors are classes: `throw new Unauthorized('...')`, `throw new KindlingError(code, options)` (docs/errors.md).
+export { BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, InternalError } from './errors/common-errors.js';
+export { HttpError } from './errors/deprecated-names.js';
+export type { CallableErrorClass } from './errors/deprecated-names.js';
 export {
   MalformedUri,
   RouteNotFound,

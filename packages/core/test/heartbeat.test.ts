@@ -78,7 +78,9 @@ describe('heartbeat', { timeout: 10_000 }, () => {
       assert.throws(() => new App(router, { logger: false }), /route \/ws \(websocket\('\/ws'\)\): .*heartbeat/);
     }
   });
+});
 
+describe('heartbeat and idle deadlines on a monotonic clock', { timeout: 20_000 }, () => {
   it('keeps pinging and timing out when the wall clock steps back an hour', async () => {
     const router = new Router().websocket('/live', (ws) => ws.keepOpen(), { heartbeat: FAST });
     await using server = await TestServer.start(router);
@@ -86,7 +88,7 @@ describe('heartbeat', { timeout: 10_000 }, () => {
     while (silent.pings() < 1) await delay(10);
     // An NTP step or a manual clock change: Date.now() jumps back while the sweep runs.
     using _clock = stepWallClock(-3_600_000);
-    const outcome = await Promise.race([silent.closed, delay(3_000).then(() => 'still open 3 s after the step')]);
+    const outcome = await Promise.race([silent.closed, delay(8_000).then(() => 'still open 8 s after the step')]);
     assert.deepEqual(outcome, { code: 1001, reason: 'heartbeat timeout' });
   });
 

@@ -42,7 +42,7 @@ class Database {
 const bearer = createExtractor('Bearer', async (ctx) => {
   await new Promise((resolve) => setImmediate(resolve));
   const auth = ctx.header('authorization');
-  if (auth !== 'Bearer good') throw Unauthorized('Bad token');
+  if (auth !== 'Bearer good') throw new Unauthorized('Bad token');
   return { user: 'ada' };
 });
 
@@ -144,7 +144,7 @@ describe('HTTP extractors', () => {
     assert.equal(res.headers['x-request-id'], id);
   });
 
-  test('an async custom extractor can reject with an HttpError', async () => {
+  test('an async custom extractor can reject with an KindlingError', async () => {
     await using server = await TestServer.start(router);
     await server.request('GET', '/me', { headers: { authorization: 'Bearer good' } }).expectStatus(200).expectJson({ user: 'ada' });
     await server

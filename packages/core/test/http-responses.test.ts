@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Forbidden, HttpError, Query, Response, Router, type Middleware } from '@kindling/core';
+import { Forbidden, KindlingError, Query, Response, Router, type Middleware } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors } from './fixtures.js';
 
@@ -26,10 +26,10 @@ const router = new Router()
     throw new TypeError('async secret');
   })
   .get('/forbidden', () => {
-    throw Forbidden('Not your room');
+    throw new Forbidden('Not your room');
   })
   .get('/conflict', () => {
-    throw new HttpError('CONFLICT', { message: 'Taken', details: { name: 'lobby' } });
+    throw new KindlingError('CONFLICT', { message: 'Taken', details: { name: 'lobby' } });
   });
 
 describe('HTTP responses', () => {
@@ -84,7 +84,7 @@ describe('HTTP responses', () => {
     await server.request('GET', '/text').expectStatus(200);
   });
 
-  test('HttpErrors keep their status, code, message and details', async () => {
+  test('KindlingErrors keep their status, code, message and details', async () => {
     await using server = await TestServer.start(router);
     await server.request('GET', '/forbidden').expectStatus(403).expectJson({ error: { code: 'FORBIDDEN', message: 'Not your room' } });
     await server.request('GET', '/conflict').expectStatus(409).expectJson({ error: { code: 'CONFLICT', message: 'Taken', details: { name: 'lobby' } } });
@@ -117,7 +117,7 @@ describe('middleware', () => {
   };
   const guard: Middleware = (ctx, next) => {
     if (ctx.header('x-key') === 'deny') return Response.forbidden('Denied by middleware');
-    if (ctx.header('x-key') === 'throw') throw Forbidden('Thrown by middleware');
+    if (ctx.header('x-key') === 'throw') throw new Forbidden('Thrown by middleware');
     ctx.locals['user'] = 'ada';
     return next();
   };
@@ -128,7 +128,7 @@ describe('middleware', () => {
     await server.request('GET', '/who').expectStatus(200).expectHeader('x-mw', 'seen').expectText('ok');
   });
 
-  test('short-circuits with a Response or an HttpError', async () => {
+  test('short-circuits with a Response or an KindlingError', async () => {
     await using server = await TestServer.start(mw);
     await server.request('GET', '/who', { headers: { 'x-key': 'deny' } }).expectStatus(403).expectJson({ error: { message: 'Denied by middleware' } });
     await server.request('GET', '/who', { headers: { 'x-key': 'throw' } }).expectStatus(403).expectJson({ error: { message: 'Thrown by middleware' } });

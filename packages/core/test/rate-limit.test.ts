@@ -110,7 +110,7 @@ describe('per-address upgrade limits', { timeout: 20_000 }, () => {
 
   it('a refused upgrade gives its slot back (no leak when extractors reject)', async () => {
     const Token = createExtractor('Token', (ctx) => {
-      if (ctx.query['token'] !== 'good') throw Unauthorized();
+      if (ctx.query['token'] !== 'good') throw new Unauthorized();
       return 'user';
     });
     const router = new Router().websocket('/live', [Token, Query()], (user, q, ws) => ws.keepOpen(), { connectionsPerIp: 1 });

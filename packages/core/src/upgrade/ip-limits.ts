@@ -1,5 +1,4 @@
-import { describeValue, TokenBucket } from '@kindling/websocket';
-import { HttpError } from '../errors/http-error.js';
+import { describeValue, KindlingError, TokenBucket } from '@kindling/websocket';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 
 /**
@@ -24,7 +23,7 @@ const PRUNE_BUSY_MS = 1_000;
 const BUSY_ADDRESSES = 10_000;
 
 /** Too many open connections from one address (429 `RATE_LIMITED`, before the upgrade). */
-export class TooManyConnectionsFromAddress extends HttpError {
+export class TooManyConnectionsFromAddress extends KindlingError {
   constructor(max: number) {
     super('RATE_LIMITED', {
       message: 'Too many connections from this address',
@@ -35,7 +34,7 @@ export class TooManyConnectionsFromAddress extends HttpError {
 }
 
 /** Too many upgrade requests from one address in the last minute (429 `RATE_LIMITED`). */
-export class TooManyUpgradesFromAddress extends HttpError {
+export class TooManyUpgradesFromAddress extends KindlingError {
   constructor(perMinute: number, retryAfterSeconds: number) {
     super('RATE_LIMITED', {
       message: 'Too many upgrade requests from this address',
@@ -87,7 +86,7 @@ export class IpLimits {
 
   /**
    * Counts an upgrade request from `ip` and reserves a connection slot. Throws a 429
-   * `HttpError` with `Retry-After` when either limit is reached (nothing is reserved then).
+   * `KindlingError` with `Retry-After` when either limit is reached (nothing is reserved then).
    */
   acquire(limits: RouteIpLimits, ip: string, now: number = performance.now()): void {
     const { connections, upgrades } = limits;
