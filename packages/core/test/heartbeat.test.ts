@@ -88,7 +88,8 @@ describe('heartbeat and idle deadlines on a monotonic clock', { timeout: 20_000 
     while (silent.pings() < 1) await delay(10);
     // An NTP step or a manual clock change: Date.now() jumps back while the sweep runs.
     using _clock = stepWallClock(-3_600_000);
-    const outcome = await Promise.race([silent.closed, delay(8_000).then(() => 'still open 8 s after the step')]);
+    const stillOpen = new Promise<string>((resolve) => setTimeout(resolve, 8_000, 'still open 8 s after the step').unref());
+    const outcome = await Promise.race([silent.closed, stillOpen]);
     assert.deepEqual(outcome, { code: 1001, reason: 'heartbeat timeout' });
   });
 
