@@ -1,7 +1,5 @@
 import { KindlingError } from '@kindling/websocket';
 
-type ErrorClass = abstract new (...args: never[]) => KindlingError;
-
 const warned = new Set<string>();
 
 function warnOnce(name: string, message: string): void {
@@ -15,7 +13,7 @@ function warnOnce(name: string, message: string): void {
  * (`throw Unauthorized('...')`), with a one-time `DeprecationWarning`. With `new` it is the
  * class itself: `instanceof`, `extends` and `err.name` behave as for any class.
  */
-export type CallableErrorClass<C extends ErrorClass> = C & {
+export type CallableErrorClass<C extends abstract new (...args: never[]) => KindlingError> = C & {
   /** @deprecated Errors are classes: `throw new Unauthorized('...')`. Calling without `new` warns once. */
   (...args: ConstructorParameters<C>): InstanceType<C>;
 };

@@ -2,8 +2,8 @@ import { describeValue } from '@kindling/websocket';
 
 /**
  * Options for a `Set-Cookie` header, set with `Response.cookie(name, value, options)`. Every
- * attribute value is checked before it is written (see {@link serializeCookie}). See
- * docs/responses.md.
+ * attribute value is checked before it is written; a bad one is a `TypeError`. See
+ * docs/responses.md#cookie-options.
  *
  * @example
  * ```ts

@@ -114,7 +114,7 @@ export interface PrepareDtoOptions {
 /**
  * Checks a DTO class now and caches its plan, so a mistake fails at start-up rather than on
  * the first request: `@ValidateNested()` with no known class, and, with `fromStrings`, a
- * property whose type only decorator metadata could tell (see {@link untypedPropertiesError}).
+ * property whose type only decorator metadata could tell.
  *
  * @example
  * ```ts
