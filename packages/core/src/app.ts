@@ -235,16 +235,16 @@ export class App {
 
   async #runShutdown(options: ShutdownOptions): Promise<ShutdownResult> {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
     this.#lifecycle.phase = 'draining';
     this.#removeSignalHandlers?.();
     this.#server?.stopListening();
-    await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - Date.now()))]);
+    await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - performance.now()))]);
     const result = await this.#hub.closeAll({
       code: options.code ?? 1001,
       reason: options.reason ?? 'Server shutting down',
-      timeoutMs: Math.max(0, deadline - Date.now()),
+      timeoutMs: Math.max(0, deadline - performance.now()),
     });
     this.#lifecycle.phase = 'closed';
     // Idle keep-alive connections and anything left: the process needs no forced exit.
