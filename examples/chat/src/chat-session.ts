@@ -15,7 +15,7 @@ const defaultHandler: ChatHandler = events(chatEvents());
 export async function runChat(join: JoinParams, rooms: ChatRooms, ws: WebSocketConnection, handler: ChatHandler = defaultHandler): Promise<void> {
   const { room, username } = join;
   // Two upgrades for one name can pass the check at once; the second is closed 4409.
-  if (rooms.has(room, username)) throw Conflict(`${username} is already in ${room}`);
+  if (rooms.has(room, username)) throw new Conflict(`${username} is already in ${room}`);
   const topic = topicOf(room);
   rooms.join(room, username);
   ws.subscribe(topic);

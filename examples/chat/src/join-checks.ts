@@ -16,12 +16,12 @@ import type { ChatRooms } from './chat-rooms.js';
  */
 export function joinChecks(token: string, rooms: ChatRooms) {
   const Access = createExtractor('ChatAccess', (ctx) => {
-    if (ctx.query['token'] !== token) throw Unauthorized('Invalid or missing token');
+    if (ctx.query['token'] !== token) throw new Unauthorized('Invalid or missing token');
     return true as const;
   });
   const FreeName = createExtractor('FreeName', (ctx) => {
     const { room = '', username = '' } = ctx.params;
-    if (rooms.has(room, username)) throw Conflict(`${username} is already in ${room}`);
+    if (rooms.has(room, username)) throw new Conflict(`${username} is already in ${room}`);
     return username;
   });
   return [Path(JoinParams), Query(JoinQuery), Access, FreeName] as const;

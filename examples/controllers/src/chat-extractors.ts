@@ -9,7 +9,7 @@ export class ChatSettings {
 /** Checks `?token=` before the upgrade: a wrong or missing token is a 401, never a 101. */
 export const ChatAccess = createExtractor('ChatAccess', (ctx) => {
   const settings = ctx.extensions.get(ChatSettings) as ChatSettings | undefined;
-  if (!settings || ctx.query['token'] !== settings.token) throw Unauthorized('Invalid or missing token');
+  if (!settings || ctx.query['token'] !== settings.token) throw new Unauthorized('Invalid or missing token');
   return true as const;
 });
 
@@ -17,6 +17,6 @@ export const ChatAccess = createExtractor('ChatAccess', (ctx) => {
 export const FreeName = createExtractor('FreeName', (ctx) => {
   const rooms = ctx.extensions.get(ChatRooms) as ChatRooms | undefined;
   const { room = '', username = '' } = ctx.params;
-  if (rooms?.has(room, username)) throw Conflict(`${username} is already in ${room}`);
+  if (rooms?.has(room, username)) throw new Conflict(`${username} is already in ${room}`);
   return username;
 });

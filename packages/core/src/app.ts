@@ -17,6 +17,7 @@ import { createLogger, type Logger, type LoggerSetting } from './logger.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
 import type { Router } from './router/router.js';
 import type { WebSocketRouteOptions } from './router/websocket-route-options.js';
+import { checkAppOptions, pickConnectionOptions } from './server/app-options-check.js';
 import { Lifecycle, type LifecyclePhase } from './server/lifecycle.js';
 import { installSignalHandlers } from './server/signals.js';
 import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
@@ -147,6 +148,7 @@ export class App {
   #removeSignalHandlers: (() => void) | undefined;
 
   constructor(router: Router, options: AppOptions = {}) {
+    checkAppOptions(options);
     this.#options = options;
     const selected = selectEngine(options.engine);
     this.#engine = selected.engine;
@@ -163,7 +165,8 @@ export class App {
           if (ipLimits !== undefined) this.#ipLimitsByRoute.set(pattern, ipLimits);
           return { ...merged, connection: resolveConnectionOptions(pickConnectionOptions(merged)), ipLimits };
         } catch (err) {
-          throw new TypeError(`${origin}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          // App-wide defaults were checked above, so what fails here is the route's own option.
+          throw new TypeError(`route ${pattern} (${origin}): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
         }
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
@@ -296,16 +299,16 @@ export class App {
 
   async #runShutdown(options: ShutdownOptions): Promise<ShutdownResult> {
     const timeoutMs = options.timeoutMs ?? 10_000;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
     this.#lifecycle.phase = 'draining';
     this.#removeSignalHandlers?.();
     this.#server?.stopListening();
-    await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - Date.now()))]);
+    await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - performance.now()))]);
     const result = await this.#hub.closeAll({
       code: options.code ?? 1001,
       reason: options.reason ?? 'Server shutting down',
-      timeoutMs: Math.max(0, deadline - Date.now()),
+      timeoutMs: Math.max(0, deadline - performance.now()),
     });
     this.#lifecycle.phase = 'closed';
     await this.#closeBus();
@@ -346,8 +349,8 @@ export class App {
     const tlsSetting = this.#options.tls;
     if (tlsSetting) this.#tls = await resolveTls(tlsSetting);
     const limits: HttpLimits = {
-      bodyLimit: positive('bodyLimit', this.#options.bodyLimit, MiB),
-      maxHeaderBytes: positive('maxHeaderBytes', this.#options.maxHeaderBytes, 16 * 1024),
+      bodyLimit: this.#options.bodyLimit ?? MiB,
+      maxHeaderBytes: this.#options.maxHeaderBytes ?? 16 * 1024,
     };
     const app = this.#engine.createServer({ tls: this.#tls?.files, maxHeaderBytes: limits.maxHeaderBytes });
     const http = new HttpPipeline(this.#routes, this.log, limits, this.#lifecycle);
@@ -367,22 +370,6 @@ export class App {
     app.any(http.handle);
     return app;
   }
-}
-
-/** The subset of route options that configure the connection itself. */
-function pickConnectionOptions(options: WebSocketDefaults): Partial<ConnectionOptions> {
-  const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(DEFAULT_CONNECTION_OPTIONS)) {
-    const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined) picked[key] = value;
-  }
-  return picked as Partial<ConnectionOptions>;
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number, got ${value}`);
-  return value;
 }
 
 function delay(ms: number): Promise<void> {

@@ -23,19 +23,27 @@ export { resolveRequestId } from './request/request-id.js';
 export { createExtractor } from './extract/extractor.js';
 export type { AnyExtractor, Extractor, ExtractorSource } from './extract/extractor.js';
 // The built-in extractors double as controller parameter decorators (docs/controllers.md).
-export { State, Extension, Path, Param, Query, Headers, Header, Cookies, Cookie, Json, RequestId, RemoteAddress, Protocol } from './decorators/params.js';
-export type { InferredPathParams, PathExtractor } from './extract/path.js';
+export { State, Extension } from './extract/state.js';
+export { Path, Param } from './extract/path.js';
+export { Query } from './extract/query.js';
+export { Headers, Header, Cookies, Cookie } from './extract/headers.js';
+export { Json } from './extract/json.js';
+export { RequestId, RemoteAddress, Protocol } from './extract/connection-info.js';
+export type { InferredPathParams, PathExtractor, RawPathDecorator } from './extract/path.js';
 export type { SingleValueOptions } from './extract/headers.js';
 export type { DtoClass, ExtractorDtoOptions } from './extract/dto-class.js';
 
 export { RequestContext } from './request/request-context.js';
 export type { ExtensionKey, SharedContext } from './request/request-context.js';
 export type { QueryRecord } from './request/query-string.js';
-export type { CookieOptions } from './request/cookies.js';
+export type { CookieOptions } from './response/set-cookie.js';
 export { Response } from './response/response.js';
 export type { HandlerResult, ResponseBody } from './response/response.js';
 
-export { HttpError, BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, InternalError } from './errors/http-error.js';
+// Errors are classes: `throw new Unauthorized('...')`, `throw new KindlingError(code, options)` (docs/errors.md).
+export { BadRequest, Unauthorized, Forbidden, NotFound, Conflict, TooManyRequests, InternalError } from './errors/common-errors.js';
+export { HttpError } from './errors/deprecated-names.js';
+export type { CallableErrorClass } from './errors/deprecated-names.js';
 export {
   MalformedUri,
   RouteNotFound,
@@ -122,7 +130,6 @@ export { Heartbeat, RateLimit, Origins, Use } from './decorators/policies.js';
 export type { PolicyDecorator } from './decorators/policies.js';
 export { Body, Conn, Msg, Batch, Extract } from './decorators/handler-params.js';
 export type { ExtractorDecorator, ParamDecorator } from './decorators/param-decorator.js';
-export type { RawPathDecorator } from './decorators/params.js';
 
 // Static files: a router serving a directory (docs/static-files.md).
 export { serveStatic } from './static/serve-static.js';

@@ -7,7 +7,7 @@ export type Next = () => Promise<Response>;
 /**
  * Middleware runs for HTTP requests and WebSocket upgrades alike, before extractors. It may
  * return a `Response` to answer early (for an upgrade: a rejection, no 101), throw an
- * `HttpError`, or call `next()` and return nothing to pass the downstream response on.
+ * `KindlingError`, or call `next()` and return nothing to pass the downstream response on.
  * See docs/middleware.md.
  *
  * @example

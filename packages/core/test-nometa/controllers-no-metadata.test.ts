@@ -2,8 +2,8 @@
 // name their DTO classes in the decorators, and leaving one out is a start-up error.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { IsInt, IsString, Length, Min } from 'class-validator';
-import { Body, Conn, Controller, Get, OnEvent, OnMessage, Path, Post, Query, Router, WebSocket, type WebSocketConnection } from '@kindling/core';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { Body, Conn, Controller, Get, Headers, OnEvent, OnMessage, Path, Post, Query, Router, WebSocket, type WebSocketConnection } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 
 class RoomParams {
@@ -98,5 +98,37 @@ describe('controllers compiled without decorator metadata', () => {
     await ws.expectJson({ id: 2, data: 'HI' }, { exact: true });
     ws.sendJson({ type: 'shout', id: 3, data: { text: 5 } });
     await ws.expectJson({ error: { code: 'VALIDATION_FAILED', id: 3 } });
+  });
+});
+
+describe('string DTOs compiled without decorator metadata', () => {
+  class Paging {
+    @IsOptional() limit?: number;
+    @IsString() cursor!: string;
+  }
+
+  test('a property with no type validator is a start-up error naming class, property and fix', () => {
+    const fix = /Query\(Paging\): Paging\.limit has no type Kindling can read: .*Add an explicit type decorator such as @IsString\(\), @IsInt\(\)/;
+    assert.throws(() => new Router().get('/items', [Query(Paging)], (q) => q), { name: 'TypeError', message: fix });
+    assert.throws(() => new Router().websocket('/live', [Headers(Paging)], (_h, ws) => ws.close()), /Headers\(Paging\): Paging\.limit has no type/);
+    // On a controller the decorator fails as the class is defined, before any route exists.
+    assert.throws(() => {
+      @Controller() class Items {
+        @Get('/items') list(@Query(Paging) q: Paging) {
+          return q;
+        }
+      }
+      return Items;
+    }, /Query\(Paging\): Paging\.limit has no type/);
+  });
+
+  test('with a type validator the same DTO converts as it does under tsc', async () => {
+    class TypedPaging {
+      @IsOptional() @IsInt() limit?: number;
+      @IsString() cursor!: string;
+    }
+    const router = new Router().get('/items', [Query(TypedPaging)], (q) => ({ limit: q.limit, type: typeof q.limit }));
+    await using server = await TestServer.start(router);
+    await server.request('GET', '/items', { query: { limit: '5', cursor: 'a' } }).expectStatus(200).expectJson({ limit: 5, type: 'number' });
   });
 });

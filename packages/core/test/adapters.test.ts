@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IsInt, IsString, Length } from 'class-validator';
-import { HttpError, Path, Query, Router, batchHandler, messageHandler, type Message } from '@kindling/core';
+import { KindlingError, Path, Query, Router, batchHandler, messageHandler, type Message } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors, deferred } from './fixtures.js';
 
@@ -68,11 +68,11 @@ describe('messageHandler through the router', () => {
     await server.expectLog({ msg: 'ws.too_many_errors', maxConsecutiveErrors: 3 });
   });
 
-  it('an HttpError thrown by the handler becomes an envelope; an unexpected error becomes INTERNAL and is logged', async () => {
+  it('an KindlingError thrown by the handler becomes an envelope; an unexpected error becomes INTERNAL and is logged', async () => {
     const router = new Router().websocket(
       '/cmd',
       messageHandler((ws, msg) => {
-        if (text(msg) === 'admin') throw new HttpError('FORBIDDEN', { message: 'Admins only' });
+        if (text(msg) === 'admin') throw new KindlingError('FORBIDDEN', { message: 'Admins only' });
         if (text(msg) === 'bug') throw new Error('secret detail');
         return 'done';
       }),

@@ -57,7 +57,7 @@ class Clock {
 
 const CurrentUser = createExtractor('CurrentUser', async (ctx) => {
   await new Promise((resolve) => setImmediate(resolve));
-  if (ctx.header('authorization') !== 'Bearer good') throw Unauthorized('Bad token');
+  if (ctx.header('authorization') !== 'Bearer good') throw new Unauthorized('Bad token');
   return { name: 'ada' };
 });
 

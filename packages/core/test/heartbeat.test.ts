@@ -75,7 +75,40 @@ describe('heartbeat', { timeout: 10_000 }, () => {
     const bad = [{ intervalMs: 5, timeoutMs: 100 }, { intervalMs: 100 }, { intervalMs: 100, timeoutMs: 100, every: 1 }];
     for (const heartbeat of bad) {
       const router = new Router().websocket('/ws', () => undefined, { heartbeat: heartbeat as { intervalMs: number; timeoutMs: number } });
-      assert.throws(() => new App(router, { logger: false }), /websocket\('\/ws'\): .*heartbeat/);
+      assert.throws(() => new App(router, { logger: false }), /route \/ws \(websocket\('\/ws'\)\): .*heartbeat/);
     }
   });
 });
+
+describe('heartbeat and idle deadlines on a monotonic clock', { timeout: 20_000 }, () => {
+  it('keeps pinging and timing out when the wall clock steps back an hour', async () => {
+    const router = new Router().websocket('/live', (ws) => ws.keepOpen(), { heartbeat: FAST });
+    await using server = await TestServer.start(router);
+    const silent = await rawClient(`${server.wsUrl}/live`, false);
+    while (silent.pings() < 1) await delay(10);
+    // An NTP step or a manual clock change: Date.now() jumps back while the sweep runs.
+    using _clock = stepWallClock(-3_600_000);
+    const stillOpen = new Promise<string>((resolve) => setTimeout(resolve, 8_000, 'still open 8 s after the step').unref());
+    const outcome = await Promise.race([silent.closed, stillOpen]);
+    assert.deepEqual(outcome, { code: 1001, reason: 'heartbeat timeout' });
+  });
+
+  it('does not close an idle-timeout connection early when the wall clock steps forward an hour', async () => {
+    const router = new Router().websocket('/live', (ws) => ws.keepOpen(), { heartbeat: false, idleTimeoutMs: 1_000 });
+    await using server = await TestServer.start(router);
+    const quiet = await rawClient(`${server.wsUrl}/live`, false);
+    {
+      using _clock = stepWallClock(3_600_000);
+      await delay(600); // more than two sweeps at a quarter of the idle timeout
+      assert.equal(quiet.socket.readyState, WebSocket.OPEN, 'open 600 ms into a 1 s idle timeout');
+    }
+    assert.deepEqual(await quiet.closed, { code: 1001, reason: 'idle timeout' });
+  });
+});
+
+/** Moves `Date.now()` by `offsetMs` until disposed, as a wall-clock step would. */
+function stepWallClock(offsetMs: number): Disposable {
+  const realNow = Date.now;
+  Date.now = () => realNow() + offsetMs;
+  return { [Symbol.dispose]: () => void (Date.now = realNow) };
+}

@@ -42,7 +42,7 @@ class Database {
 const bearer = createExtractor('Bearer', async (ctx) => {
   await new Promise((resolve) => setImmediate(resolve));
   const auth = ctx.header('authorization');
-  if (auth !== 'Bearer good') throw Unauthorized('Bad token');
+  if (auth !== 'Bearer good') throw new Unauthorized('Bad token');
   return { user: 'ada' };
 });
 
@@ -144,12 +144,21 @@ describe('HTTP extractors', () => {
     assert.equal(res.headers['x-request-id'], id);
   });
 
-  test('an async custom extractor can reject with an HttpError', async () => {
+  test('an async custom extractor can reject with an KindlingError', async () => {
     await using server = await TestServer.start(router);
     await server.request('GET', '/me', { headers: { authorization: 'Bearer good' } }).expectStatus(200).expectJson({ user: 'ada' });
     await server
       .request('GET', '/me', { headers: { authorization: 'Bearer bad' } })
       .expectStatus(401)
       .expectJson({ error: { code: 'UNAUTHORIZED', message: 'Bad token' } });
+  });
+
+  test('a DTO property typed only by its declaration converts under tsc, which emits design:type', async () => {
+    // The same class compiled without metadata is a start-up error (test-nometa).
+    class Paging {
+      @IsOptional() limit?: number;
+    }
+    await using server = await TestServer.start(new Router().get('/items', [Query(Paging)], (q) => ({ limit: q.limit, type: typeof q.limit })));
+    await server.request('GET', '/items', { query: { limit: '5' } }).expectStatus(200).expectJson({ limit: 5, type: 'number' });
   });
 });

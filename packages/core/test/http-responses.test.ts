@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Forbidden, HttpError, Response, Router, type Middleware } from '@kindling/core';
+import { Forbidden, KindlingError, Query, Response, Router, type Middleware } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors } from './fixtures.js';
 
@@ -26,10 +26,10 @@ const router = new Router()
     throw new TypeError('async secret');
   })
   .get('/forbidden', () => {
-    throw Forbidden('Not your room');
+    throw new Forbidden('Not your room');
   })
   .get('/conflict', () => {
-    throw new HttpError('CONFLICT', { message: 'Taken', details: { name: 'lobby' } });
+    throw new KindlingError('CONFLICT', { message: 'Taken', details: { name: 'lobby' } });
   });
 
 describe('HTTP responses', () => {
@@ -53,6 +53,27 @@ describe('HTTP responses', () => {
       .expectHeader('x-custom', '1');
   });
 
+  test('a cookie attribute that would inject another attribute is a 500 and a logged TypeError, never a header', async () => {
+    const cookies = new Router()
+      .get('/path', [Query()], (q) => Response.text('set').cookie('sid', 'v', { path: String(q['path']) }))
+      .get('/name', [Query()], (q) => Response.text('set').cookie(String(q['name']), 'v'))
+      .get('/value', [Query()], (q) => Response.text('set').cookie('sid', String(q['value'])));
+    await using server = await TestServer.start(cookies, { logs: true });
+    await server.request('GET', '/path', { query: { path: '/app' } }).expectStatus(200).expectHeader('set-cookie', 'sid=v; Path=/app');
+    for (const path of ['/; Domain=evil.example', '/a\r\nSet-Cookie: admin=1', '/caf\u00e9']) {
+      const res = await server.request('GET', '/path', { query: { path } }).expectStatus(500).expectJson({ error: { code: 'INTERNAL' } });
+      assert.equal(res.headers['set-cookie'], undefined);
+      const message = `Invalid cookie path for "sid": expected printable ASCII without ";", got string ${JSON.stringify(path)}`;
+      await server.expectLog((e) => e['level'] === 50 && (e['err'] as { message?: unknown } | undefined)?.message === message);
+    }
+    for (const name of ['a;b', 'sid\r\nX: 1', 'sessi\u00f3n']) {
+      const res = await server.request('GET', '/name', { query: { name } }).expectStatus(500);
+      assert.equal(res.headers['set-cookie'], undefined);
+    }
+    // A value is data: it is percent-encoded, never refused.
+    await server.request('GET', '/value', { query: { value: 'a;b\r\nc\u00e9' } }).expectStatus(200).expectHeader('set-cookie', 'sid=a%3Bb%0D%0Ac%C3%A9; Path=/');
+  });
+
   test('a handler that throws is a 500 with a generic body; the stack goes to the log; the server keeps serving', async () => {
     await using server = await TestServer.start(router, { logs: true });
     const res = await server.request('GET', '/throw').expectStatus(500).expectJson({ error: { code: 'INTERNAL', message: 'Internal server error' } });
@@ -63,7 +84,7 @@ describe('HTTP responses', () => {
     await server.request('GET', '/text').expectStatus(200);
   });
 
-  test('HttpErrors keep their status, code, message and details', async () => {
+  test('KindlingErrors keep their status, code, message and details', async () => {
     await using server = await TestServer.start(router);
     await server.request('GET', '/forbidden').expectStatus(403).expectJson({ error: { code: 'FORBIDDEN', message: 'Not your room' } });
     await server.request('GET', '/conflict').expectStatus(409).expectJson({ error: { code: 'CONFLICT', message: 'Taken', details: { name: 'lobby' } } });
@@ -96,7 +117,7 @@ describe('middleware', () => {
   };
   const guard: Middleware = (ctx, next) => {
     if (ctx.header('x-key') === 'deny') return Response.forbidden('Denied by middleware');
-    if (ctx.header('x-key') === 'throw') throw Forbidden('Thrown by middleware');
+    if (ctx.header('x-key') === 'throw') throw new Forbidden('Thrown by middleware');
     ctx.locals['user'] = 'ada';
     return next();
   };
@@ -107,7 +128,7 @@ describe('middleware', () => {
     await server.request('GET', '/who').expectStatus(200).expectHeader('x-mw', 'seen').expectText('ok');
   });
 
-  test('short-circuits with a Response or an HttpError', async () => {
+  test('short-circuits with a Response or an KindlingError', async () => {
     await using server = await TestServer.start(mw);
     await server.request('GET', '/who', { headers: { 'x-key': 'deny' } }).expectStatus(403).expectJson({ error: { message: 'Denied by middleware' } });
     await server.request('GET', '/who', { headers: { 'x-key': 'throw' } }).expectStatus(403).expectJson({ error: { message: 'Thrown by middleware' } });

@@ -87,7 +87,7 @@ describe('per-connection rate limit: a flood under each policy', { timeout: 20_0
 
   it('rejects invalid settings when the app is built', () => {
     const router = new Router().websocket('/ws', () => undefined, { rateLimit: { messages: 0, perMs: 1000 } });
-    assert.throws(() => new App(router, { logger: false }), /websocket\('\/ws'\): rateLimit\.messages/);
+    assert.throws(() => new App(router, { logger: false }), /route \/ws \(websocket\('\/ws'\)\): rateLimit\.messages/);
   });
 });
 
@@ -110,7 +110,7 @@ describe('per-address upgrade limits', { timeout: 20_000 }, () => {
 
   it('a refused upgrade gives its slot back (no leak when extractors reject)', async () => {
     const Token = createExtractor('Token', (ctx) => {
-      if (ctx.query['token'] !== 'good') throw Unauthorized();
+      if (ctx.query['token'] !== 'good') throw new Unauthorized();
       return 'user';
     });
     const router = new Router().websocket('/live', [Token, Query()], (user, q, ws) => ws.keepOpen(), { connectionsPerIp: 1 });

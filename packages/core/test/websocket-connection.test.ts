@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HttpError, Router, type SendResult, type WebSocketConnection } from '@kindling/core';
+import { KindlingError, Router, type SendResult, type WebSocketConnection } from '@kindling/core';
 import { TestServer } from '@kindling/testing';
 import { failOnEscapedErrors, deferred } from './fixtures.js';
 import { rawWebSocket } from './raw-http.js';
@@ -29,10 +29,10 @@ describe('WebSocket handlers and the connection', () => {
     assert.equal(line['route'], '/boom');
   });
 
-  test('an HttpError closes with the close code from the error table', async () => {
+  test('an KindlingError closes with the close code from the error table', async () => {
     const router = new Router().websocket('/deny', async (ws) => {
       await ws.recv();
-      throw new HttpError('FORBIDDEN', { message: 'Not in this room' });
+      throw new KindlingError('FORBIDDEN', { message: 'Not in this room' });
     });
     await using server = await TestServer.start(router);
     const ws = await server.ws('/deny');

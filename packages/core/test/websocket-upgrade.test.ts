@@ -26,7 +26,7 @@ function build() {
     return 'checked';
   });
   const Token = createExtractor('Token', (ctx) => {
-    if (ctx.query['token'] !== 'good') throw Unauthorized('Bad token');
+    if (ctx.query['token'] !== 'good') throw new Unauthorized('Bad token');
     return 'ok';
   });
   const router = new Router()
@@ -71,7 +71,7 @@ describe('WebSocket upgrades: extractors before the 101', () => {
     assert.equal(line['code'], 'VALIDATION_FAILED');
   });
 
-  test('a custom extractor rejects with its HttpError status', async () => {
+  test('a custom extractor rejects with its KindlingError status', async () => {
     const { router, handlerRuns } = build();
     await using server = await TestServer.start(router);
     await server.ws('/auth', { query: { token: 'bad' } }).expectRejected(401, { error: { code: 'UNAUTHORIZED', message: 'Bad token' } });

@@ -14,7 +14,7 @@ export class StringVersion {
 
 export const Token = createExtractor('Token', (ctx) => {
   const token = ctx.query['token'];
-  if (token !== 'secret') throw Unauthorized('bad token');
+  if (token !== 'secret') throw new Unauthorized('bad token');
   return token;
 });
 
@@ -43,7 +43,7 @@ export function testRouter(): Router {
     })
     .websocket('/forbidden', async (ws) => {
       ws.sendText('checking');
-      throw Forbidden('not your room');
+      throw new Forbidden('not your room');
     })
     .websocket('/auth', [Token], async (token, ws) => {
       ws.sendText(`welcome ${token}`);

@@ -66,7 +66,7 @@ describe('testHandler (in memory)', () => {
 
   it('a thrown error after the upgrade closes with its code', async () => {
     await using ws = await testHandler(() => {
-      throw Unauthorized('token expired');
+      throw new Unauthorized('token expired');
     });
     await ws.expectClosed(4401, 'token expired');
   });

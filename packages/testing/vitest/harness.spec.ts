@@ -17,7 +17,7 @@ class CreateRoom {
 }
 
 const Token = createExtractor('Token', (ctx) => {
-  if (ctx.header('authorization') !== 'Bearer secret') throw Unauthorized('bad token');
+  if (ctx.header('authorization') !== 'Bearer secret') throw new Unauthorized('bad token');
   return 'secret';
 });
 

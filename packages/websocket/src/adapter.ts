@@ -1,6 +1,7 @@
 import { kAttachConsumer, kHandler, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import type { HandlerCompletion } from './handler-completion.js';
+import { describeValue } from './received-value.js';
 
 /**
  * What `messageHandler` and `batchHandler` return: a connection handler taking the route's
@@ -44,7 +45,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 /** Throws a `TypeError` unless `value` is an integer from `min` to `max`; returns it. */
 export function checkInteger(name: string, value: unknown, min: number, max: number = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+    throw new TypeError(`${name} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
   }
   return value;
 }

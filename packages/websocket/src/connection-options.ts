@@ -1,5 +1,6 @@
 import { DEFAULT_HEARTBEAT, resolveHeartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { describeValue } from './received-value.js';
 
 /** Per-connection limits and timeouts, set per route (see docs/websocket.md). */
 export interface ConnectionOptions {
@@ -112,7 +113,7 @@ export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {
   for (const [key, value] of Object.entries(partial)) {
     if (value === undefined) continue;
     if (key === 'closeOnBackpressureLimit') {
-      if (typeof value !== 'boolean') throw new TypeError(`closeOnBackpressureLimit must be a boolean, got ${String(value)}`);
+      if (typeof value !== 'boolean') throw new TypeError(`closeOnBackpressureLimit must be a boolean, got ${describeValue(value)}`);
       resolved.closeOnBackpressureLimit = value;
     } else if (key === 'heartbeat') {
       resolved.heartbeat = resolveHeartbeat(value);
@@ -131,7 +132,7 @@ export function resolveConnectionOptions(partial: Partial<ConnectionOptions> = {
 function checkInteger(name: NumericOption, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN[name] || value > MAX[name]) {
     const range = `an integer from ${MIN[name]} to ${MAX[name]}`;
-    throw new TypeError(`${name} must be ${range}, got ${typeof value === 'number' ? value : typeof value}`);
+    throw new TypeError(`${name} must be ${range}, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -3,6 +3,7 @@ import { kActivityCount, kBeginClose, kHeartbeat, kLogEvent } from './connection
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import type { Sweeper, SweepTask } from './sweeper.js';
+import { describeValue } from './received-value.js';
 
 /**
  * Server pings (see docs/heartbeat.md): a connection that has sent nothing for `intervalMs` is
@@ -30,7 +31,7 @@ const MAX_MS = 2 ** 31 - 1;
 /** Validates `heartbeat`; `false` turns it off. Throws a `TypeError` naming the bad field. */
 export function resolveHeartbeat(value: unknown): Readonly<HeartbeatOptions> | false {
   if (value === false) return false;
-  if (typeof value !== 'object' || value === null) throw new TypeError(`heartbeat must be { intervalMs, timeoutMs } or false, got ${String(value)}`);
+  if (typeof value !== 'object' || value === null) throw new TypeError(`heartbeat must be { intervalMs, timeoutMs } or false, got ${describeValue(value)}`);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
     if (key !== 'intervalMs' && key !== 'timeoutMs') throw new TypeError(`Unknown heartbeat option "${key}"`);
@@ -40,7 +41,7 @@ export function resolveHeartbeat(value: unknown): Readonly<HeartbeatOptions> | f
 
 function checkMs(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_MS || value > MAX_MS) {
-    throw new TypeError(`${name} must be an integer from ${MIN_MS} to ${MAX_MS}, got ${String(value)}`);
+    throw new TypeError(`${name} must be an integer from ${MIN_MS} to ${MAX_MS}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -206,8 +207,8 @@ export class Heartbeats {
     return size;
   }
 
-  /** Starts watching an open connection. */
-  add(conn: WebSocketConnection, options: Readonly<HeartbeatOptions>, now: number = Date.now()): void {
+  /** Starts watching an open connection; `now` is on the sweeper's clock, `performance.now()`. */
+  add(conn: WebSocketConnection, options: Readonly<HeartbeatOptions>, now: number = performance.now()): void {
     if (conn[kHeartbeat] !== undefined) return;
     const key = `${options.intervalMs}/${options.timeoutMs}`;
     let wheel = this.#wheels.get(key);

@@ -172,7 +172,7 @@ export class ConnectionHub {
     const reason = truncateCloseReason(options.reason ?? ERROR_CODES.SHUTTING_DOWN.message);
     const timeoutMs = options.timeoutMs ?? 5000;
     if (!(timeoutMs >= 0) || timeoutMs > 2 ** 31 - 1) throw new TypeError(`closeAll(): timeoutMs must be from 0 to 2147483647, got ${timeoutMs}`);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
 
     const flushes: Promise<void>[] = [];
     for (const conn of this.connections) {
@@ -196,7 +196,7 @@ export class ConnectionHub {
       }
     }
     const waiting = conns.filter((conn) => conn.closeInfo === undefined).map((conn) => conn.closed);
-    await settleWithin([...waiting, ...handlers], Math.max(0, deadline - Date.now()));
+    await settleWithin([...waiting, ...handlers], Math.max(0, deadline - performance.now()));
     for (const conn of conns) if (conn.closeInfo === undefined) conn.terminate();
 
     let forced = 0;
@@ -226,8 +226,10 @@ export class ConnectionHub {
     userData.connection = conn;
     this.connections.add(conn);
     const idleMs = init.options.idleTimeoutMs;
-    if (idleMs > 0) this.sweeper.add(new IdleTimeout(conn, idleMs, conn.openedAt));
-    if (init.options.heartbeat !== false) this.#heartbeats.add(conn, init.options.heartbeat, conn.openedAt);
+    // Deadlines run on the sweeper's monotonic clock; openedAt is wall-clock time for logs.
+    const now = performance.now();
+    if (idleMs > 0) this.sweeper.add(new IdleTimeout(conn, idleMs, now));
+    if (init.options.heartbeat !== false) this.#heartbeats.add(conn, init.options.heartbeat, now);
     conn[kLogEvent]('info', { event: 'ws.open', remoteAddress: conn.remoteAddress, protocol: conn.protocol });
     // The init (with its start closure and extracted values) is only needed until here: uWS
     // keeps the user data for the socket's lifetime, so let it hold a shared placeholder.

@@ -54,6 +54,7 @@ export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export type { EnginePayload, EnginePublisher, EngineSendStatus, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
+export { describeValue } from './received-value.js';
 export { Sweeper } from './sweeper.js';
 export { localBus } from './bus/local-bus.js';
 export { threadsBus } from './bus/threads-bus.js';
@@ -69,4 +70,4 @@ export { KindlingError, toKindlingError } from './errors/kindling-error.js';
 export type { ErrorBody, KindlingErrorOptions } from './errors/kindling-error.js';
 
 export { ArrayOf, coerceStringRecord, Nested, prepareDto, validateDto } from './dto.js';
-export type { CoerceOptions, DtoClass, DtoOptions, ValidationDetail } from './dto.js';
+export type { CoerceOptions, DtoClass, DtoOptions, PrepareDtoOptions, ValidationDetail } from './dto.js';

@@ -1,6 +1,7 @@
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { Inbox, TIMEOUT } from './inbox.js';
 import { settleQueued, type Message } from './message.js';
+import { describeValue } from './received-value.js';
 
 // Stands in for the inbox of a connection that closed before anything read from it.
 const CLOSED = new Inbox<Message>(0);
@@ -57,7 +58,7 @@ export abstract class MessageReceiver implements AsyncIterable<Message> {
    */
   recvTimeout(ms: number): Promise<Message | null | typeof TIMEOUT> {
     if (typeof ms !== 'number' || !(ms >= 0) || ms > 2 ** 31 - 1) {
-      throw new TypeError(`recvTimeout(ms): ms must be a number from 0 to 2147483647, got ${String(ms)}`);
+      throw new TypeError(`recvTimeout(ms): ms must be a number from 0 to 2147483647, got ${describeValue(ms)}`);
     }
     return this.inbox.nextWithin(ms);
   }

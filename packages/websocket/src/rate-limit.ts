@@ -2,6 +2,7 @@ import { kBeginClose, kLogEvent } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import type { ErrorBody } from './errors/kindling-error.js';
+import { describeValue } from './received-value.js';
 
 /**
  * What happens to a message over a connection's rate limit (see docs/rate-limiting.md):
@@ -65,14 +66,14 @@ const KEYS = new Set(['messages', 'perMs', 'burst', 'policy', 'grace']);
  */
 export function resolveRateLimit(value: unknown): Readonly<Required<RateLimitOptions>> | false {
   if (value === false || value === undefined) return false;
-  if (typeof value !== 'object' || value === null) throw new TypeError(`rateLimit must be an object or false, got ${String(value)}`);
+  if (typeof value !== 'object' || value === null) throw new TypeError(`rateLimit must be an object or false, got ${describeValue(value)}`);
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) if (!KEYS.has(key)) throw new TypeError(`Unknown rateLimit option "${key}"`);
   const messages = positiveInteger('rateLimit.messages', record['messages']);
   const perMs = positiveInteger('rateLimit.perMs', record['perMs']);
   const burst = record['burst'] === undefined ? messages : positiveInteger('rateLimit.burst', record['burst']);
   const policy = record['policy'] ?? 'close';
-  if (!POLICIES.includes(policy as RateLimitPolicy)) throw new TypeError(`rateLimit.policy must be 'close', 'drop' or 'notify', got ${String(policy)}`);
+  if (!POLICIES.includes(policy as RateLimitPolicy)) throw new TypeError(`rateLimit.policy must be 'close', 'drop' or 'notify', got ${describeValue(policy)}`);
   const grace = record['grace'] === undefined ? DEFAULT_RATE_LIMIT_GRACE : integerFrom('rateLimit.grace', record['grace'], 0);
   return Object.freeze({ messages, perMs, burst, policy: policy as RateLimitPolicy, grace });
 }
@@ -83,15 +84,15 @@ function positiveInteger(name: string, value: unknown): number {
 
 function integerFrom(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`${name} must be an integer of at least ${min}, got ${String(value)}`);
+    throw new TypeError(`${name} must be an integer of at least ${min}, got ${describeValue(value)}`);
   }
   return value;
 }
 
 /**
  * A token bucket: holds up to `capacity` tokens, refills `refillPerMs` tokens per ms, and each
- * accepted event takes one. Starts full. Time only moves forward: a clock that steps back is
- * treated as no time passing.
+ * accepted event takes one. Starts full. `now` defaults to `performance.now()`, a monotonic
+ * clock that a wall-clock step cannot move; a `now` that goes back is treated as no time passing.
  *
  * @example
  * ```ts
@@ -107,7 +108,7 @@ export class TokenBucket {
   #tokens: number;
   #updatedAt: number;
 
-  constructor(capacity: number, refillPerMs: number, now: number = Date.now()) {
+  constructor(capacity: number, refillPerMs: number, now: number = performance.now()) {
     if (!(capacity > 0) || !(refillPerMs > 0)) throw new TypeError('TokenBucket: capacity and refillPerMs must be positive');
     this.capacity = capacity;
     this.refillPerMs = refillPerMs;
@@ -116,7 +117,7 @@ export class TokenBucket {
   }
 
   /** Takes a token if one is available. */
-  tryTake(now: number = Date.now()): boolean {
+  tryTake(now: number = performance.now()): boolean {
     const tokens = this.#refill(now);
     if (tokens < 1) return false;
     this.#tokens = tokens - 1;
@@ -124,18 +125,18 @@ export class TokenBucket {
   }
 
   /** Tokens available at `now` (fractional). */
-  available(now: number = Date.now()): number {
+  available(now: number = performance.now()): number {
     return this.#refill(now);
   }
 
   /** Milliseconds until a token is available (0 when one is). */
-  msUntilNext(now: number = Date.now()): number {
+  msUntilNext(now: number = performance.now()): number {
     const missing = 1 - this.#refill(now);
     return missing <= 0 ? 0 : Math.ceil(missing / this.refillPerMs);
   }
 
   /** True when the bucket is full again (nothing to remember for this key). */
-  isFull(now: number = Date.now()): boolean {
+  isFull(now: number = performance.now()): boolean {
     return this.#refill(now) >= this.capacity;
   }
 

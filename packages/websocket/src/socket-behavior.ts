@@ -1,5 +1,6 @@
 import type { SocketUserData } from './connection-init.js';
 import type { EnginePublisher, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
+import { describeValue } from './received-value.js';
 
 /** The uWS-level settings of the one behavior a hub serves. See {@link ConnectionHub.behavior}. */
 export interface BehaviorOptions<TUpgrade = (...args: never[]) => void> {
@@ -41,7 +42,7 @@ export function validateBehaviorOptions(options: BehaviorOptions<unknown>): void
 
 function checkInteger(name: string, value: unknown, min: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2 ** 32 - 1) {
-    throw new TypeError(`behavior(): ${name} must be an integer from ${min} to ${2 ** 32 - 1}, got ${String(value)}`);
+    throw new TypeError(`behavior(): ${name} must be an integer from ${min} to ${2 ** 32 - 1}, got ${describeValue(value)}`);
   }
 }
 

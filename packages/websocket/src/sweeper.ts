@@ -5,7 +5,11 @@
 export interface SweepTask {
   /** How often the task wants to run; the sweeper ticks at the smallest wish (10 ms-1 s). */
   readonly resolutionMs: number;
-  /** Runs one check at time `now` (ms). Return false to be removed (e.g. its connection closed). */
+  /**
+   * Runs one check at time `now`: `performance.now()` ms, a monotonic clock, so a step of the
+   * wall clock (NTP, a manual change) neither stalls nor fires deadlines. Return false to be
+   * removed (e.g. its connection closed).
+   */
   sweep(now: number): boolean;
 }
 
@@ -73,7 +77,7 @@ export class Sweeper {
   }
 
   #tick(): void {
-    const now = Date.now();
+    const now = performance.now();
     for (const task of this.#tasks) {
       let keep = false;
       try {

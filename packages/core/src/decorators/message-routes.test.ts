@@ -6,7 +6,8 @@ import { Router, type RouteTable } from '../router/router.js';
 import { Controller } from './controller.js';
 import { Batch, Body, Conn, Msg } from './handler-params.js';
 import { OnBatch, OnMessage } from './message-routes.js';
-import { Path, Query } from './params.js';
+import { Path } from '../extract/path.js';
+import { Query } from '../extract/query.js';
 import { Heartbeat, RateLimit } from './policies.js';
 import { WebSocket } from './routes.js';
 

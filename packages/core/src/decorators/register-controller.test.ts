@@ -6,7 +6,11 @@ import type { Middleware } from '../middleware.js';
 import { Router, type RouteTable } from '../router/router.js';
 import { Controller } from './controller.js';
 import { Body, Conn } from './handler-params.js';
-import { Cookie, Header, Json, Path, Query, State } from './params.js';
+import { Cookie, Header } from '../extract/headers.js';
+import { Json } from '../extract/json.js';
+import { Path } from '../extract/path.js';
+import { Query } from '../extract/query.js';
+import { State } from '../extract/state.js';
 import { Origins, Use } from './policies.js';
 import { Get, Post, WebSocket } from './routes.js';
 

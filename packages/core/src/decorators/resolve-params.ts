@@ -1,6 +1,6 @@
 import type { AnyExtractor } from '../extract/extractor.js';
 import type { DtoClass } from '../extract/dto-class.js';
-import { Json as json } from '../extract/json.js';
+import { jsonOf } from '../extract/json.js';
 import { declaredDtoClass, isDtoClass } from './declared-types.js';
 import type { MethodMeta, ParamSource, RouteSpec } from './metadata.js';
 
@@ -113,7 +113,7 @@ function resolveOne(
 }
 
 function jsonBody(dto?: DtoClass): AnyExtractor {
-  return dto ? json(dto) : json();
+  return jsonOf(dto);
 }
 
 function checkSameBody(earlier: DtoClass | 'raw' | undefined, next: DtoClass | 'raw', where: string): DtoClass | 'raw' {

@@ -1,3 +1,4 @@
+import { usableAsDecorator, type ExtractorDecorator } from '../decorators/param-decorator.js';
 import type { Extractor } from './extractor.js';
 
 /**
@@ -9,8 +10,8 @@ import type { Extractor } from './extractor.js';
  * router.get('/id', [RequestId()], (id) => ({ id }));
  * ```
  */
-export function RequestId(): Extractor<string, 'request'> {
-  return { name: 'RequestId()', source: 'request', extract: (ctx) => ctx.requestId };
+export function RequestId(): ExtractorDecorator<Extractor<string, 'request'>> {
+  return usableAsDecorator<Extractor<string, 'request'>>({ name: 'RequestId()', source: 'request', extract: (ctx) => ctx.requestId });
 }
 
 /**
@@ -21,8 +22,8 @@ export function RequestId(): Extractor<string, 'request'> {
  * router.websocket('/ws', [RemoteAddress()], (ip, ws) => ws.log.info({ ip }, 'joined'));
  * ```
  */
-export function RemoteAddress(): Extractor<string, 'request'> {
-  return { name: 'RemoteAddress()', source: 'request', extract: (ctx) => ctx.remoteAddress };
+export function RemoteAddress(): ExtractorDecorator<Extractor<string, 'request'>> {
+  return usableAsDecorator<Extractor<string, 'request'>>({ name: 'RemoteAddress()', source: 'request', extract: (ctx) => ctx.remoteAddress });
 }
 
 /**
@@ -34,6 +35,6 @@ export function RemoteAddress(): Extractor<string, 'request'> {
  * router.websocket('/ws', [Protocol()], (p, ws) => ws.sendText(`speaking ${p}`), { protocols: ['v2', 'v1'] });
  * ```
  */
-export function Protocol(): Extractor<string, 'request'> {
-  return { name: 'Protocol()', source: 'request', extract: (ctx) => ctx.protocol };
+export function Protocol(): ExtractorDecorator<Extractor<string, 'request'>> {
+  return usableAsDecorator<Extractor<string, 'request'>>({ name: 'Protocol()', source: 'request', extract: (ctx) => ctx.protocol });
 }

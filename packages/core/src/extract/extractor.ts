@@ -15,7 +15,7 @@ export type ExtractorSource = 'request' | 'body' | 'path';
  * ```ts
  * const CurrentUser = createExtractor('CurrentUser', async (ctx) => {
  *   const user = await users.byToken(ctx.header('authorization'));
- *   if (!user) throw Unauthorized('Bad token');
+ *   if (!user) throw new Unauthorized('Bad token');
  *   return user;
  * });
  * ```
@@ -24,7 +24,7 @@ export interface Extractor<T, TSource extends ExtractorSource = ExtractorSource>
   /** A readable name used in error messages and logs, e.g. `Query(WsQuery)`. */
   readonly name: string;
   readonly source: TSource;
-  /** Reads the value; throws an `HttpError` to reject the request. */
+  /** Reads the value; throws a `KindlingError` (e.g. `new Unauthorized()`) to reject the request. */
   extract(ctx: RequestContext): T | Promise<T>;
   /** Phantom: never set at run time, carries `T` for inference. */
   readonly __value?: T;
@@ -34,14 +34,14 @@ export interface Extractor<T, TSource extends ExtractorSource = ExtractorSource>
 export type AnyExtractor = Extractor<unknown>;
 
 /**
- * Defines a user extractor. Throw an `HttpError` (e.g. `Unauthorized()`) to reject the
+ * Defines a user extractor. Throw a `KindlingError` (e.g. `new Unauthorized()`) to reject the
  * request with its status; for upgrades the client never sees a 101.
  *
  * @example
  * ```ts
  * const ApiKey = createExtractor('ApiKey', (ctx) => {
  *   const key = ctx.header('x-api-key');
- *   if (!key) throw Unauthorized('Missing API key');
+ *   if (!key) throw new Unauthorized('Missing API key');
  *   return key;
  * });
  * router.websocket('/feed', [ApiKey], (key, ws) => ws.sendText(key));

@@ -1,22 +1,34 @@
 import { coerceStringRecord } from '@kindling/websocket';
+import { declaredAsDecorator, isRawMarker, usableAsDecorator, type ExtractorDecorator } from '../decorators/param-decorator.js';
 import { MissingCookie, MissingHeader } from '../errors/rejections.js';
 import type { Extractor } from './extractor.js';
 import { extractorName, type DtoClass, type ExtractorDtoOptions } from './dto-class.js';
 
 /**
- * All request headers (lower-case names), or a DTO of them validated like `Query(Dto)`.
+ * All request headers (lower-case names), or a DTO of them validated like `Query(Dto)`. On a
+ * controller parameter, `@Headers()` takes the DTO from the declared type and
+ * `@Headers(Object)` gives the record.
  *
  * @example
  * ```ts
  * router.get('/ua', [Headers()], (h) => h['user-agent'] ?? 'unknown');
+ * class Ua { @Get('/ua') ua(@Headers(Object) h: Record<string, string>) { return h['user-agent']; } }
  * ```
  */
-export function Headers(): Extractor<Readonly<Record<string, string>>, 'request'>;
-export function Headers<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<T, 'request'>;
-export function Headers<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<unknown, 'request'> {
-  if (!dto) return { name: 'Headers()', source: 'request', extract: (ctx) => ctx.headers };
+export function Headers(raw?: ObjectConstructor): ExtractorDecorator<Extractor<Readonly<Record<string, string>>, 'request'>>;
+export function Headers<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): ExtractorDecorator<Extractor<T, 'request'>>;
+export function Headers(dto?: DtoClass, options?: ExtractorDtoOptions): ExtractorDecorator<Extractor<unknown, 'request'>> {
+  if (dto === undefined) return declaredAsDecorator(rawHeaders(), 'Headers', (cls) => headersOf(cls));
+  return usableAsDecorator(isRawMarker(dto) ? rawHeaders() : headersOf(dto, options));
+}
+
+function rawHeaders(): Extractor<Readonly<Record<string, string>>, 'request'> {
+  return { name: 'Headers()', source: 'request', extract: (ctx) => ctx.headers };
+}
+
+function headersOf<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): Extractor<T, 'request'> {
   return {
-    name: extractorName('Headers', dto),
+    name: extractorName('Headers', dto, { fromStrings: true }),
     source: 'request',
     extract: (ctx) => coerceStringRecord(dto, ctx.headers, { ...options, status: 400 }),
   };
@@ -36,11 +48,11 @@ export interface SingleValueOptions {
  * router.websocket('/feed', [Header('authorization')], (auth, ws) => ...);
  * ```
  */
-export function Header(name: string): Extractor<string, 'request'>;
-export function Header(name: string, options: { optional: true }): Extractor<string | undefined, 'request'>;
-export function Header(name: string, options: SingleValueOptions = {}): Extractor<string | undefined, 'request'> {
+export function Header(name: string): ExtractorDecorator<Extractor<string, 'request'>>;
+export function Header(name: string, options: { optional: true }): ExtractorDecorator<Extractor<string | undefined, 'request'>>;
+export function Header(name: string, options: SingleValueOptions = {}): ExtractorDecorator<Extractor<string | undefined, 'request'>> {
   const key = name.toLowerCase();
-  return {
+  return usableAsDecorator<Extractor<string | undefined, 'request'>>({
     name: `Header(${key})`,
     source: 'request',
     extract(ctx) {
@@ -48,7 +60,7 @@ export function Header(name: string, options: SingleValueOptions = {}): Extracto
       if (value === undefined && !options.optional) throw new MissingHeader(key);
       return value;
     },
-  };
+  });
 }
 
 /**
@@ -59,8 +71,8 @@ export function Header(name: string, options: SingleValueOptions = {}): Extracto
  * router.get('/me', [Cookies()], (c) => c['session'] ?? 'anonymous');
  * ```
  */
-export function Cookies(): Extractor<Readonly<Record<string, string>>, 'request'> {
-  return { name: 'Cookies()', source: 'request', extract: (ctx) => ctx.cookies };
+export function Cookies(): ExtractorDecorator<Extractor<Readonly<Record<string, string>>, 'request'>> {
+  return usableAsDecorator<Extractor<Readonly<Record<string, string>>, 'request'>>({ name: 'Cookies()', source: 'request', extract: (ctx) => ctx.cookies });
 }
 
 /**
@@ -71,10 +83,10 @@ export function Cookies(): Extractor<Readonly<Record<string, string>>, 'request'
  * router.websocket('/live', [Cookie('session')], (session, ws) => ...);
  * ```
  */
-export function Cookie(name: string): Extractor<string, 'request'>;
-export function Cookie(name: string, options: { optional: true }): Extractor<string | undefined, 'request'>;
-export function Cookie(name: string, options: SingleValueOptions = {}): Extractor<string | undefined, 'request'> {
-  return {
+export function Cookie(name: string): ExtractorDecorator<Extractor<string, 'request'>>;
+export function Cookie(name: string, options: { optional: true }): ExtractorDecorator<Extractor<string | undefined, 'request'>>;
+export function Cookie(name: string, options: SingleValueOptions = {}): ExtractorDecorator<Extractor<string | undefined, 'request'>> {
+  return usableAsDecorator<Extractor<string | undefined, 'request'>>({
     name: `Cookie(${name})`,
     source: 'request',
     extract(ctx) {
@@ -82,5 +94,5 @@ export function Cookie(name: string, options: SingleValueOptions = {}): Extracto
       if (value === undefined && !options.optional) throw new MissingCookie(name);
       return value;
     },
-  };
+  });
 }

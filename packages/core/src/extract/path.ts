@@ -1,4 +1,5 @@
 import { coerceStringRecord } from '@kindling/websocket';
+import { declaredAsDecorator, isRawMarker, usableAsDecorator, type ExtractorDecorator } from '../decorators/param-decorator.js';
 import type { Extractor } from './extractor.js';
 import { extractorName, type DtoClass, type ExtractorDtoOptions } from './dto-class.js';
 
@@ -20,22 +21,39 @@ export interface PathExtractor<T, TKeys extends string = string> extends Extract
 }
 
 /**
+ * `Path()` without a DTO. Its phantom key list is pinned to `never` so that the route's
+ * compile-time path check still infers "no required keys" through the decorator signature.
+ */
+export type RawPathDecorator = ExtractorDecorator<PathExtractor<InferredPathParams, never>> & { readonly __pathKeys: never };
+
+/**
  * The route's path parameters. Without a DTO, the type comes from the path literal. With a
  * DTO class, strings are converted to its property types and validated (400 on failure), and
- * every DTO property must be a parameter of the path (a compile error otherwise).
+ * every DTO property must be a parameter of the path (a compile error otherwise). On a
+ * controller parameter: `@Path()` takes the DTO from the declared type, `@Path(Dto)` names it,
+ * `@Path(Object)` gives the raw strings.
  *
  * @example
  * ```ts
  * router.websocket('/rooms/{room_id}', [Path()], (p, ws) => ws.sendText(p.room_id));
  * router.get('/users/{id}', [Path(UserParams)], (p) => users.get(p.id));
+ * class Users { @Get('/users/{id}') one(@Path() p: UserParams) { return users.get(p.id); } }
  * ```
  */
-export function Path(): PathExtractor<InferredPathParams, never>;
-export function Path<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): PathExtractor<T, Extract<keyof T, string>>;
-export function Path<T extends object>(dto?: DtoClass<T>, options?: ExtractorDtoOptions): PathExtractor<unknown, string> {
-  if (!dto) return { name: 'Path()', source: 'path', extract: (ctx) => ctx.params };
+export function Path(raw?: ObjectConstructor): RawPathDecorator;
+export function Path<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): ExtractorDecorator<PathExtractor<T, Extract<keyof T, string>>>;
+export function Path(dto?: DtoClass, options?: ExtractorDtoOptions): ExtractorDecorator<PathExtractor<unknown, string>> {
+  if (dto === undefined) return declaredAsDecorator(rawPath(), 'Path', (cls) => pathOf(cls));
+  return usableAsDecorator(isRawMarker(dto) ? rawPath() : pathOf(dto, options));
+}
+
+function rawPath(): PathExtractor<unknown, string> {
+  return { name: 'Path()', source: 'path', extract: (ctx) => ctx.params };
+}
+
+function pathOf<T extends object>(dto: DtoClass<T>, options?: ExtractorDtoOptions): PathExtractor<T, string> {
   return {
-    name: extractorName('Path', dto),
+    name: extractorName('Path', dto, { fromStrings: true }),
     source: 'path',
     extract: (ctx) => coerceStringRecord(dto, ctx.params, { ...options, status: 400 }),
   };
@@ -48,12 +66,13 @@ export function Path<T extends object>(dto?: DtoClass<T>, options?: ExtractorDto
  * @example
  * ```ts
  * router.get('/files/{*rest}', [Param('rest')], (rest) => rest);
+ * class Files { @Get('/files/{*rest}') read(@Param('rest') rest: string) { return rest; } }
  * ```
  */
-export function Param<const N extends string>(name: N): PathExtractor<string, N> {
-  return {
+export function Param<const N extends string>(name: N): ExtractorDecorator<PathExtractor<string, N>> {
+  return usableAsDecorator<PathExtractor<string, N>>({
     name: `Param(${name})`,
     source: 'path',
     extract: (ctx) => ctx.params[name] ?? '',
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { usableAsDecorator, type ExtractorDecorator } from '../decorators/param-decorator.js';
 import { MissingDependency } from '../errors/rejections.js';
 import type { ExtensionKey } from '../request/request-context.js';
 import type { Extractor } from './extractor.js';
@@ -9,17 +10,18 @@ import type { Extractor } from './extractor.js';
  * @example
  * ```ts
  * router.state(new AppState()).get('/count', [State<AppState>()], (s) => ({ n: s.count }));
+ * class Stats { @Get('/count') count(@State() s: AppState) { return { n: s.count }; } }
  * ```
  */
-export function State<T>(): Extractor<T, 'request'> {
-  return {
+export function State<T>(): ExtractorDecorator<Extractor<T, 'request'>> {
+  return usableAsDecorator<Extractor<T, 'request'>>({
     name: 'State()',
     source: 'request',
     extract(ctx) {
       if (ctx.state === undefined) throw new MissingDependency('App state (router.state(...))');
       return ctx.state as T;
     },
-  };
+  });
 }
 
 /**
@@ -28,11 +30,12 @@ export function State<T>(): Extractor<T, 'request'> {
  * @example
  * ```ts
  * router.extension(new Database()).get('/users', [Extension(Database)], (db) => db.users());
+ * class Users { @Get('/users') list(@Extension(Database) db: Database) { return db.users(); } }
  * ```
  */
-export function Extension<T>(key: ExtensionKey<T>): Extractor<T, 'request'> {
+export function Extension<T>(key: ExtensionKey<T>): ExtractorDecorator<Extractor<T, 'request'>> {
   const name = `Extension(${key.name})`;
-  return {
+  return usableAsDecorator<Extractor<T, 'request'>>({
     name,
     source: 'request',
     extract(ctx) {
@@ -40,5 +43,5 @@ export function Extension<T>(key: ExtensionKey<T>): Extractor<T, 'request'> {
       if (value === undefined) throw new MissingDependency(`Extension ${key.name} (router.extension(...))`);
       return value as T;
     },
-  };
+  });
 }

@@ -25,30 +25,3 @@ function safeDecode(value: string): string {
     return value;
   }
 }
-
-/** Options for a `Set-Cookie` header. */
-export interface CookieOptions {
-  maxAge?: number;
-  expires?: Date;
-  path?: string;
-  domain?: string;
-  secure?: boolean;
-  httpOnly?: boolean;
-  sameSite?: 'Strict' | 'Lax' | 'None';
-}
-
-const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** Serializes one `Set-Cookie` header value. Throws a TypeError for an invalid cookie name. */
-export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
-  if (!COOKIE_NAME.test(name)) throw new TypeError(`Invalid cookie name: ${JSON.stringify(name)}`);
-  let out = `${name}=${encodeURIComponent(value)}`;
-  if (options.maxAge !== undefined) out += `; Max-Age=${Math.floor(options.maxAge)}`;
-  if (options.expires) out += `; Expires=${options.expires.toUTCString()}`;
-  if (options.domain) out += `; Domain=${options.domain}`;
-  out += `; Path=${options.path ?? '/'}`;
-  if (options.httpOnly) out += '; HttpOnly';
-  if (options.secure) out += '; Secure';
-  if (options.sameSite) out += `; SameSite=${options.sameSite}`;
-  return out;
-}

@@ -1,4 +1,4 @@
-import { serializeCookie, type CookieOptions } from '../request/cookies.js';
+import { serializeCookie, type CookieOptions } from './set-cookie.js';
 
 /** The `content-type` of `Response.text` and of a handler's plain string. */
 export const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -43,7 +43,17 @@ export class Response {
     return this;
   }
 
-  /** Adds a `Set-Cookie` header. Returns this response. */
+  /**
+   * Adds a `Set-Cookie` header; the value is percent-encoded. Returns this response.
+   *
+   * @throws TypeError for a name that is not an HTTP token or an attribute that could change
+   *   the header's meaning (`;`, CR/LF or non-ASCII in `path`/`domain`, an unknown `sameSite`,
+   *   a non-finite `maxAge`, an invalid `expires`). See docs/responses.md#cookie-options.
+   * @example
+   * ```ts
+   * return Response.json({ ok: true }).cookie('session', token, { httpOnly: true, sameSite: 'Lax', maxAge: 3600 });
+   * ```
+   */
   cookie(name: string, value: string, options?: CookieOptions): this {
     this.cookies.push(serializeCookie(name, value, options));
     return this;

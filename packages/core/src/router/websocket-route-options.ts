@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '@kindling/websocket';
+import { describeValue, type ConnectionOptions } from '@kindling/websocket';
 
 /**
  * Options for one WebSocket route; unset ones fall back to the app's `websocket` defaults.
@@ -45,18 +45,31 @@ export interface WebSocketRouteOptions extends Partial<ConnectionOptions> {
 
 /** Throws a clear error at registration for option values that cannot work. */
 export function validateWebSocketRouteOptions(path: string, options: WebSocketRouteOptions): void {
+  try {
+    checkWebSocketOptionValues(options);
+  } catch (err) {
+    throw new TypeError(`websocket('${path}'): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/**
+ * Checks the options only Kindling reads (not the connection's own, which
+ * `resolveConnectionOptions` checks): `protocols`, `origins`, `connectionsPerIp`,
+ * `upgradesPerMinute`. Throws a `TypeError` naming the option and what it got.
+ */
+export function checkWebSocketOptionValues(options: WebSocketRouteOptions): void {
   if (options.protocols !== undefined) {
     if (!Array.isArray(options.protocols) || options.protocols.some((p) => typeof p !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) {
-      throw new TypeError(`websocket('${path}'): protocols must be an array of valid subprotocol tokens`);
+      throw new TypeError(`protocols must be an array of valid subprotocol tokens, got ${describeValue(options.protocols)}`);
     }
   }
   if (options.origins !== undefined && typeof options.origins !== 'function' && !Array.isArray(options.origins)) {
-    throw new TypeError(`websocket('${path}'): origins must be an array of origins or a function`);
+    throw new TypeError(`origins must be an array of origins or a function, got ${describeValue(options.origins)}`);
   }
   for (const name of ['connectionsPerIp', 'upgradesPerMinute'] as const) {
     const value = options[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1)) {
-      throw new TypeError(`websocket('${path}'): ${name} must be a positive integer, got ${String(value)}`);
+      throw new TypeError(`${name} must be a positive integer, got ${describeValue(value)}`);
     }
   }
 }

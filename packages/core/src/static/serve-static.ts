@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InternalError } from '../errors/http-error.js';
+import { InternalError } from '../errors/common-errors.js';
 import { createExtractor } from '../extract/extractor.js';
 import type { RequestContext } from '../request/request-context.js';
 import { Response } from '../response/response.js';
@@ -119,7 +119,7 @@ class StaticFiles {
       const stats = await handle.stat();
       if (!stats.isFile()) return Response.notFound();
       if (stats.size > this.#config.maxFileSize) {
-        throw InternalError(`serveStatic: ${real} is ${stats.size} bytes, over maxFileSize (${this.#config.maxFileSize})`);
+        throw new InternalError(`serveStatic: ${real} is ${stats.size} bytes, over maxFileSize (${this.#config.maxFileSize})`);
       }
       const validators = validatorsFor(stats.size, stats.mtimeMs);
       const headers = { etag: validators.etag, 'last-modified': validators.lastModified, 'cache-control': this.#config.cacheControl };

@@ -1,5 +1,4 @@
-import { TokenBucket } from '@kindling/websocket';
-import { HttpError } from '../errors/http-error.js';
+import { describeValue, KindlingError, TokenBucket } from '@kindling/websocket';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 
 /**
@@ -24,7 +23,7 @@ const PRUNE_BUSY_MS = 1_000;
 const BUSY_ADDRESSES = 10_000;
 
 /** Too many open connections from one address (429 `RATE_LIMITED`, before the upgrade). */
-export class TooManyConnectionsFromAddress extends HttpError {
+export class TooManyConnectionsFromAddress extends KindlingError {
   constructor(max: number) {
     super('RATE_LIMITED', {
       message: 'Too many connections from this address',
@@ -35,7 +34,7 @@ export class TooManyConnectionsFromAddress extends HttpError {
 }
 
 /** Too many upgrade requests from one address in the last minute (429 `RATE_LIMITED`). */
-export class TooManyUpgradesFromAddress extends HttpError {
+export class TooManyUpgradesFromAddress extends KindlingError {
   constructor(perMinute: number, retryAfterSeconds: number) {
     super('RATE_LIMITED', {
       message: 'Too many upgrade requests from this address',
@@ -68,7 +67,7 @@ function pick(name: string, own: number | undefined, inherited: number | undefin
 
 function positive(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new TypeError(`${name} must be a positive integer, got ${String(value)}`);
+    throw new TypeError(`${name} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -83,13 +82,13 @@ export class IpLimits {
   readonly #connections = new Map<string, Map<string, number>>();
   readonly #upgrades = new Map<string, Map<string, TokenBucket>>();
   #trackedUpgrades = 0;
-  #prunedAt = Date.now();
+  #prunedAt = performance.now();
 
   /**
    * Counts an upgrade request from `ip` and reserves a connection slot. Throws a 429
-   * `HttpError` with `Retry-After` when either limit is reached (nothing is reserved then).
+   * `KindlingError` with `Retry-After` when either limit is reached (nothing is reserved then).
    */
-  acquire(limits: RouteIpLimits, ip: string, now: number = Date.now()): void {
+  acquire(limits: RouteIpLimits, ip: string, now: number = performance.now()): void {
     const { connections, upgrades } = limits;
     if (upgrades !== undefined) this.#takeUpgrade(upgrades.scope, upgrades.perMinute, ip, now);
     if (connections === undefined) return;

@@ -171,6 +171,17 @@ describe('coerceStringRecord options', () => {
     assert.equal(loose.flag, true);
   });
 
+  it('throws a TypeError, not a validation failure, for a property typed by nothing', async () => {
+    class Loose {
+      @IsOptional() count?: number;
+    }
+    stripDesignTypes(Loose, ['count']);
+    await assert.rejects(coerceStringRecord(Loose, { count: '5' }), {
+      name: 'TypeError',
+      message: /^Loose\.count has no type Kindling can read: .* Add an explicit type decorator such as @IsString\(\)/,
+    });
+  });
+
   it('keeps a class field default when the key is absent', async () => {
     class WithDefault {
       @IsInt() @Min(1) page = 1;

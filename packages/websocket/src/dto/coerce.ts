@@ -1,6 +1,6 @@
 import { assignProperty } from './assign-property.js';
 import type { DtoClass, DtoOptions } from './dto-class.js';
-import { planFor, type ScalarKind } from './property-types.js';
+import { planFor, untypedPropertiesError, type ScalarKind } from './property-types.js';
 import { runValidation } from './run-validation.js';
 import type { ValidationDetail } from './validation-details.js';
 
@@ -32,6 +32,11 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[
  * - a repeated key for a scalar property is a failure ("expected a single value"), never
  *   silently the first or the last value.
  *
+ * A scalar property whose type only decorator metadata could tell (no type validator, no
+ * `design:type`, as under esbuild, tsx and vitest) is a `TypeError` naming the class, the
+ * property and the fix; the extractors check it when the route is declared
+ * (`prepareDto(dto, { fromStrings: true })`), so it never reaches a request.
+ *
  * @throws KindlingError `VALIDATION_FAILED` with `status` (default 400) and
  *   {@link ValidationDetail}s as `details`.
  * @example
@@ -45,7 +50,8 @@ export async function coerceStringRecord<T extends object>(
   raw: Readonly<Record<string, string | readonly string[]>>,
   options: CoerceOptions = {},
 ): Promise<T> {
-  const { properties } = planFor(dto);
+  const { properties, untyped } = planFor(dto);
+  if (untyped.length > 0) throw untypedPropertiesError(dto, untyped);
   const instance = new dto();
   const duplicates: ValidationDetail[] = [];
   for (const key of Object.keys(raw)) {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { IsArray, IsBoolean, IsDate, IsInt, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Min, ValidateNested } from 'class-validator';
 import { ArrayOf, Nested } from './nested.js';
 import { planFor, prepareDto } from './property-types.js';
 
@@ -123,5 +123,44 @@ describe('planFor', () => {
     assert.deepEqual(plan.properties.get('id'), { kind: 'number', array: false });
     assert.equal(plan.properties.get('addresses')?.array, true);
     assert.equal(plan.nested.get('addresses'), Address);
+  });
+
+  it('refuses, for strings, a property whose type only decorator metadata could tell', () => {
+    class Loose {
+      @IsOptional() count?: number;
+      @IsIn([1, 2]) level!: number;
+      @IsInt() page!: number;
+    }
+    stripDesignTypes(Loose, ['count', 'level', 'page']);
+    const message =
+      'Loose.count, Loose.level have no type Kindling can read: no validator names one and the compiler ' +
+      'emitted no decorator metadata (esbuild, tsx and vitest do not), so the value would be converted ' +
+      'differently by different build tools. Add an explicit type decorator such as @IsString(), ' +
+      '@IsInt(), @IsNumber(), @IsBoolean() or @IsDate() to the property.';
+    assert.throws(() => prepareDto(Loose, { fromStrings: true }), { name: 'TypeError', message });
+    // A JSON body is never converted, so the same class is fine there.
+    assert.doesNotThrow(() => prepareDto(Loose));
+  });
+
+  it('accepts the same class when the compiler emitted design:type', () => {
+    class Loose {
+      @IsOptional() count?: number;
+      @IsIn([1, 2]) level!: number;
+    }
+    assert.doesNotThrow(() => prepareDto(Loose, { fromStrings: true }));
+    assert.deepEqual(planFor(Loose).properties.get('count'), { kind: 'number', array: false });
+  });
+
+  it('reads a string validator as a string type without metadata', () => {
+    class Strings {
+      @Length(1, 16) name!: string;
+      @IsOptional() @IsUUID() id?: string;
+      @IsIn(['a', 'b']) @IsString() mode!: string;
+      @IsOptional() @IsInt({ each: true }) ids?: number[];
+    }
+    stripDesignTypes(Strings, ['name', 'id', 'mode', 'ids']);
+    assert.doesNotThrow(() => prepareDto(Strings, { fromStrings: true }));
+    assert.deepEqual(planFor(Strings).properties.get('name'), { kind: 'string', array: false });
+    assert.deepEqual(planFor(Strings).properties.get('id'), { kind: 'string', array: false });
   });
 });

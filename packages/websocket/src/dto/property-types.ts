@@ -19,6 +19,12 @@ export interface DtoPlan {
   readonly properties: ReadonlyMap<string, PropertyPlan>;
   /** Properties whose JSON objects become instances of a nested DTO class. */
   readonly nested: ReadonlyMap<string, DtoClass<object>>;
+  /**
+   * Scalar properties whose type neither a validator nor decorator metadata names. Converting
+   * strings into them would depend on the build tool (tsc emits `design:type`, esbuild does
+   * not), so a DTO built from strings must have none; see {@link prepareDto}.
+   */
+  readonly untyped: readonly string[];
 }
 
 // class-validator does not export this type from its entry point.
@@ -37,6 +43,23 @@ const KIND_BY_VALIDATOR: ReadonlyMap<string, ScalarKind> = new Map<string, Scala
   ['minDate', 'date'],
   ['maxDate', 'date'],
   ['isString', 'string'],
+]);
+
+// class-validator's string validators (its decorator/string/ folder) reject anything but a
+// string, so a property that carries one is a string whatever else is (or is not) declared.
+const STRING_VALIDATORS: ReadonlySet<string> = new Set([
+  'contains', 'notContains', 'matches', 'isLength', 'minLength', 'maxLength', 'isByteLength',
+  'isAlpha', 'isAlphanumeric', 'isAscii', 'isBIC', 'isBase32', 'isBase58', 'isBase64',
+  'isBooleanString', 'isBtcAddress', 'isCreditCard', 'isCurrency', 'isDataURI', 'isDateString',
+  'isDecimal', 'isEAN', 'isEmail', 'isEthereumAddress', 'isFqdn', 'IsFirebasePushId',
+  'isFullWidth', 'isHSL', 'isHalfWidth', 'isHash', 'isHexColor', 'isHexadecimal', 'isIBAN',
+  'isIp', 'isIsbn', 'isIsin', 'isISO31661Alpha2', 'isISO31661Alpha3', 'isISO31661Numeric',
+  'isIso8601', 'isISRC', 'isISSN', 'isIdentityCard', 'isJson', 'isJwt', 'isLocale',
+  'isLowercase', 'isMacAddress', 'isMagnetURI', 'isMilitaryTime', 'isMimeType', 'isMobilePhone',
+  'isMongoId', 'isMultibyte', 'isNumberString', 'isOctal', 'isPassportNumber', 'isPhoneNumber',
+  'isPort', 'isPostalCode', 'isRFC3339', 'isRgbColor', 'isSemVer', 'isStrongPassword',
+  'isSurrogatePair', 'isTimeZone', 'isUuid', 'isUppercase', 'isUrl', 'isVariableWidth',
+  'isISO4217CurrencyCode', 'isTaxId', 'isISO6391',
 ]);
 
 const ARRAY_VALIDATORS: ReadonlySet<string> = new Set([
@@ -77,17 +100,48 @@ export function planFor(dto: DtoClass<object>): DtoPlan {
   return plan;
 }
 
+/** Options for {@link prepareDto}. */
+export interface PrepareDtoOptions {
+  /**
+   * The DTO is built from strings (path, query, headers, cookies) with
+   * {@link coerceStringRecord}, so every scalar property needs a type Kindling can read
+   * without decorator metadata.
+   * @default false
+   */
+  fromStrings?: boolean;
+}
+
 /**
- * Checks a DTO class now and caches its plan, so a mistake (such as `@ValidateNested()` with no
- * known class) fails at start-up rather than on the first request.
+ * Checks a DTO class now and caches its plan, so a mistake fails at start-up rather than on
+ * the first request: `@ValidateNested()` with no known class, and, with `fromStrings`, a
+ * property whose type only decorator metadata could tell.
  *
  * @example
  * ```ts
  * prepareDto(CreateRoom); // throws if CreateRoom.owner has @ValidateNested() but no @Nested()
+ * prepareDto(WsQuery, { fromStrings: true }); // throws if WsQuery.since has no type validator
  * ```
  */
-export function prepareDto(dto: DtoClass<object>): void {
-  planFor(dto);
+export function prepareDto(dto: DtoClass<object>, options: PrepareDtoOptions = {}): void {
+  const plan = planFor(dto);
+  if (options.fromStrings && plan.untyped.length > 0) throw untypedPropertiesError(dto, plan.untyped);
+}
+
+/**
+ * The start-up error for string DTO properties whose type is unknown without decorator
+ * metadata. Under tsc (`emitDecoratorMetadata`) `design:type` names it; esbuild, tsx and
+ * vitest emit none, and the string would silently stay a string there but become a number
+ * or boolean under tsc. One explicit type validator makes both builds agree.
+ */
+export function untypedPropertiesError(dto: DtoClass<object>, untyped: readonly string[]): TypeError {
+  const names = untyped.map((name) => `${dto.name}.${name}`).join(', ');
+  const subject = untyped.length === 1 ? `${names} has` : `${names} have`;
+  return new TypeError(
+    `${subject} no type Kindling can read: no validator names one and the compiler emitted no ` +
+      'decorator metadata (esbuild, tsx and vitest do not), so the value would be converted ' +
+      'differently by different build tools. Add an explicit type decorator such as @IsString(), ' +
+      '@IsInt(), @IsNumber(), @IsBoolean() or @IsDate() to the property.',
+  );
 }
 
 function buildPlan(dto: DtoClass<object>): DtoPlan {
@@ -99,14 +153,17 @@ function buildPlan(dto: DtoClass<object>): DtoPlan {
   }
   const properties = new Map<string, PropertyPlan>();
   const nested = new Map<string, DtoClass<object>>();
+  const untyped: string[] = [];
   for (const [name, metas] of byProperty) {
     // Present only when the compiler emitted decorator metadata (tsc does; esbuild does not).
     const designType: unknown = Reflect.getMetadata('design:type', dto.prototype, name);
-    properties.set(name, propertyPlan(designType, metas));
+    const plan = propertyPlan(designType, metas);
+    properties.set(name, plan);
     const nestedClass = nestedClassFor(dto, name, designType, metas);
     if (nestedClass !== undefined) nested.set(name, nestedClass);
+    else if (designType === undefined && plan.kind === 'unknown' && !plan.array) untyped.push(name);
   }
-  return { properties, nested };
+  return { properties, nested, untyped };
 }
 
 function propertyPlan(designType: unknown, metas: readonly ValidationMetadata[]): PropertyPlan {
@@ -121,14 +178,16 @@ function propertyPlan(designType: unknown, metas: readonly ValidationMetadata[])
 /** The one kind the validators agree on; `unknown` when there is none or they disagree. */
 function kindFromValidators(metas: readonly ValidationMetadata[], each: boolean): ScalarKind {
   let kind: ScalarKind = 'unknown';
+  let stringOnly = false;
   for (const meta of metas) {
     if (meta.type !== 'customValidation' || meta.name === undefined || meta.each !== each) continue;
+    stringOnly ||= STRING_VALIDATORS.has(meta.name);
     const hinted = KIND_BY_VALIDATOR.get(meta.name);
     if (hinted === undefined || hinted === kind) continue;
     if (kind !== 'unknown') return 'unknown';
     kind = hinted;
   }
-  return kind;
+  return kind === 'unknown' && stringOnly ? 'string' : kind;
 }
 
 function nestedClassFor(
