@@ -38,6 +38,9 @@ export function packageProblems(root, packs) {
     else engines.add(manifest.engines.node);
     if (manifest.type !== 'module') say('is not "type": "module"');
     if (manifest.sideEffects === undefined) say('declares no sideEffects (false, or the files that have them)');
+    for (const entry of Array.isArray(manifest.sideEffects) ? manifest.sideEffects : []) {
+      if (!files.has(posix.normalize(entry))) say(`sideEffects lists ${entry}, which is not in the tarball`);
+    }
 
     for (const target of exportTargets(manifest.exports)) {
       if (!files.has(posix.normalize(target))) say(`exports ${target}, which is not in the tarball`);
