@@ -87,7 +87,7 @@ for (const engine of suiteFiles.length ? engines : []) {
   const code = await runNodeTest(suiteFiles, 60_000, 'inherit', { KINDLING_ENGINE: engine });
   if (code !== 0) status = code;
 }
-const consumerStatus = consumer ? await consumer.finished : 0;
+const consumerStatus = consumer ? await consumer.report() : 0;
 process.exit(status || consumerStatus);
 
 function runNodeTest(testFiles, timeoutMs, stdio, env = {}) {
@@ -102,12 +102,14 @@ function startConsumer(testFiles) {
   const fd = openSync(report, 'w');
   const running = runNodeTest(testFiles, 15 * 60_000, ['ignore', fd, fd]);
   return {
-    finished: running.then((code) => {
+    /** Waits for the consumer runner, then prints its report (after the suite's output). */
+    report: async () => {
+      const code = await running;
       closeSync(fd);
       console.log(`\n# ${testFiles.map((f) => relative(root, f)).join(', ')} (once, beside the suite)\n`);
       process.stdout.write(readFileSync(report, 'utf8'));
       rmSync(dir, { recursive: true, force: true });
       return code;
-    }),
+    },
   };
 }
