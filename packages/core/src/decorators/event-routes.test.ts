@@ -6,7 +6,8 @@ import { Router, type RouteTable } from '../router/router.js';
 import { Controller } from './controller.js';
 import { OnEvent } from './event-routes.js';
 import { Body, Conn } from './handler-params.js';
-import { Path, Query } from './params.js';
+import { Path } from '../extract/path.js';
+import { Query } from '../extract/query.js';
 import { Heartbeat, RateLimit, Use } from './policies.js';
 
 class RoomParams {

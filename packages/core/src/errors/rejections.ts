@@ -85,7 +85,7 @@ export class InvalidHandshake extends KindlingError {
  * several values or not a number, `Transfer-Encoding` together with `Content-Length`, or a
  * transfer coding other than `chunked` (400 `INVALID_BODY_FRAMING`; the connection is closed).
  */
-export class InvalidBodyFraming extends HttpError {
+export class InvalidBodyFraming extends KindlingError {
   constructor(reason: string, header: 'content-length' | 'transfer-encoding') {
     super('INVALID_BODY_FRAMING', { message: `Ambiguous request body length: ${reason}`, details: { header } });
   }
