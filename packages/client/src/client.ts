@@ -5,10 +5,10 @@ import type { ClientOptions, ConnectionState, RequestOptions, StateChange, UrlPr
 import type { SocketConstructor, SocketLike } from './socket.js';
 
 /** The arguments after a request's type: its data (optional when it carries none), then options. */
-export type RequestArgs<Data> = [Data] extends [undefined | void] ? [data?: Data, options?: RequestOptions] : [data: Data, options?: RequestOptions];
+export type RequestArgs<Data> = undefined extends Data ? [data?: Data, options?: RequestOptions] : [data: Data, options?: RequestOptions];
 
 /** The argument after an emit's type: its data (optional when it carries none). */
-export type EmitArgs<Data> = [Data] extends [undefined | void] ? [data?: Data] : [data: Data];
+export type EmitArgs<Data> = undefined extends Data ? [data?: Data] : [data: Data];
 
 /** A connection to a Kindling events route, typed by the server's contract `C`. */
 export interface Client<C extends EventsContract = EventsContract> {
