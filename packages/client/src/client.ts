@@ -250,7 +250,9 @@ export function createClient<C extends EventsContract = EventsContract>(url: str
     return true;
   };
 
-  void connect();
+  // On a microtask, so listeners added right after createClient see the first attempt and a
+  // URL provider may refer to the client.
+  queueMicrotask(connect);
 
   return {
     get state() {
