@@ -32,11 +32,55 @@ joinForm.addEventListener('submit', (event) => {
   client.join(request);
 });
 
+// One message in flight at a time. The text stays in the box until the server accepts it: its
+// reply (the message as the room sees it) clears the box and shows the message; a refusal
+// leaves the text there to send again.
+let sending = false;
+let quietUntil = 0;
+/** @type {HTMLElement | undefined} */
+let slowDownNotice;
 composer.addEventListener('submit', (event) => {
   event.preventDefault();
-  const text = input('message').value.trim();
-  if (text && client.send(text)) input('message').value = '';
+  const box = input('message');
+  const text = box.value.trim();
+  if (!text || sending) return;
+  if (Date.now() < quietUntil) return slowDown(quietUntil - Date.now());
+  const reply = client.send(text);
+  if (!reply) return;
+  sending = true;
+  box.readOnly = true;
+  reply
+    .then(
+      (sent) => {
+        box.value = '';
+        message(sent.user, sent.text, sent.at);
+      },
+      (error) => {
+        if (error.code === 'RATE_LIMITED') {
+          const waitMs = error.details?.retryAfterMs ?? 1_000;
+          quietUntil = Date.now() + waitMs;
+          slowDown(waitMs);
+        } else notice(`Not sent: ${error.message}`, 'warn');
+      },
+    )
+    .finally(() => {
+      sending = false;
+      box.readOnly = false;
+    });
 });
+
+/**
+ * The rate limit refused a message. One notice, however often it happens: later refusals
+ * update it and move it to the bottom instead of adding more.
+ * @param {number} waitMs
+ */
+function slowDown(waitMs) {
+  const text = `Slow down: your message was not sent, it is still in the box (try again in ${(waitMs / 1000).toFixed(1)} s)`;
+  if (slowDownNotice) {
+    slowDownNotice.textContent = text;
+    append(slowDownNotice);
+  } else slowDownNotice = notice(text, 'warn');
+}
 
 $('leave').addEventListener('click', () => {
   client.leave();
@@ -72,9 +116,8 @@ client.addEventListener('reconnected', (event) => {
   notice(`Reconnected after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}`, 'good');
 });
 
-client.addEventListener('ratelimited', (event) => {
-  const { retryAfterMs } = /** @type {CustomEvent} */ (event).detail;
-  notice(`Slow down: messages sent too fast were dropped (try again in ${(retryAfterMs / 1000).toFixed(1)} s)`, 'warn');
+client.addEventListener('notice', (event) => {
+  notice(/** @type {CustomEvent} */ (event).detail.message, 'warn');
 });
 
 client.addEventListener('chat', (event) => {
@@ -94,9 +137,6 @@ client.addEventListener('chat', (event) => {
     case 'message':
       message(chat.user, chat.text, chat.at);
       break;
-    case 'error':
-      notice(chat.message, 'warn');
-      break;
   }
 });
 
@@ -113,6 +153,7 @@ function showChat(room, names) {
   for (const name of names) addMember(name);
   if (first) {
     messages.replaceChildren();
+    slowDownNotice = undefined;
     notice(`You joined #${room} as ${me}`);
     input('message').focus();
   }
@@ -155,12 +196,14 @@ function message(user, text, at) {
 /**
  * @param {string} text
  * @param {'info' | 'good' | 'warn'} [tone]
+ * @returns {HTMLElement}
  */
 function notice(text, tone = 'info') {
   const item = document.createElement('li');
   item.className = `notice ${tone}`;
   item.textContent = text;
   append(item);
+  return item;
 }
 
 /** @param {HTMLElement} item */

@@ -1,10 +1,12 @@
-// The chat connection: joins a room, explains refusals, reconnects after a lost connection.
-import { backoffDelay } from './backoff.js';
+// The chat connection: joins a room, explains refusals, and sends and receives the chat's
+// events through @kindling/client, which reconnects with backoff after a lost connection.
+import { createClient } from '/vendor/kindling-client/index.js';
 
 /**
  * @typedef {{ room: string, name: string, token: string }} JoinRequest
  * @typedef {{ status: number, code: string, message: string }} Refusal
  * @typedef {{ state: 'connecting' | 'connected' | 'reconnecting' | 'offline', reason?: string, delayMs?: number, attempt?: number }} ConnectionState
+ * @typedef {{ user: string, text: string, at: string }} ChatMessage
  */
 
 /**
@@ -12,28 +14,28 @@ import { backoffDelay } from './backoff.js';
  *
  * Events (all `CustomEvent`s, the payload in `detail`):
  * - `state`: a {@link ConnectionState} whenever the connection state changes;
- * - `chat`: a server event (`welcome`, `join`, `leave`, `message`, `error`);
- * - `ratelimited`: `{ message, retryAfterMs }` when the server dropped messages sent too fast;
+ * - `chat`: a server event (`welcome`, `join`, `leave`, `message`) as `{ type, ...data }`;
+ * - `notice`: `{ message }` for an error envelope that belongs to no request;
  * - `refused`: a {@link Refusal} when the server will not let this member in (bad token, taken
  *   name, invalid room or name); the client then stays offline;
  * - `reconnected`: `{ attempts }` when a welcome follows a lost connection.
  *
  * Browsers do not expose the HTTP status of a refused WebSocket upgrade (the socket just
- * closes), so after a failed upgrade the client asks `GET /chat/{room}/{name}/check`, which
- * runs the same checks over HTTP and answers with the same status and JSON error body.
+ * closes), so before every attempt the client asks `GET /chat/{room}/{name}/check`, which runs
+ * the same checks over HTTP and answers with the same status and JSON error body.
  */
 export class ChatClient extends EventTarget {
-  /** @type {WebSocket | undefined} */ #socket;
+  /** @type {ReturnType<typeof createClient> | undefined} */ #client;
   /** @type {JoinRequest | undefined} */ #request;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */ #timer;
-  #attempt = 0;
   #welcomed = false;
-  #backoff;
+  #attempts = 0;
+  #why = '';
+  #reconnect;
 
-  /** @param {{ baseMs?: number, maxMs?: number }} [backoff] reconnect delays, see backoffDelay */
-  constructor(backoff = {}) {
+  /** @param {{ baseMs?: number, capMs?: number }} [reconnect] backoff between attempts, see @kindling/client */
+  constructor(reconnect = {}) {
     super();
-    this.#backoff = backoff;
+    this.#reconnect = reconnect;
   }
 
   /** @param {JoinRequest} request */
@@ -41,130 +43,108 @@ export class ChatClient extends EventTarget {
     this.leave();
     this.#request = request;
     this.#welcomed = false;
-    this.#attempt = 0;
     this.#emit('state', { state: 'connecting' });
-    this.#open();
+    const client = createClient(() => this.#url(request), {
+      reconnect: { baseMs: 500, capMs: 15_000, ...this.#reconnect },
+      // A link that died without a close (a laptop lid, a changed network) is noticed within a
+      // minute: the server's pings are invisible to a page, so the client pings when it is quiet.
+      liveness: { timeoutMs: 60_000, pingMs: 25_000 },
+      // The composer is disabled while offline: nothing to hold for later.
+      queue: { requests: 'reject' },
+    });
+    this.#client = client;
+    client.onState((change) => {
+      if (this.#request === request) this.#changed(change);
+    });
+    client.onError((error) => {
+      if (error.kind === 'provider') this.#why = error.details instanceof Error ? error.details.message : error.message;
+      else if (error.kind === 'server') this.#emit('notice', { message: error.message });
+    });
+    client.on('chat.welcome', (welcome) => {
+      this.#emit('state', { state: 'connected' });
+      if (this.#welcomed) this.#emit('reconnected', { attempts: this.#attempts });
+      this.#welcomed = true;
+      this.#emit('chat', { type: 'welcome', ...welcome });
+    });
+    for (const type of ['join', 'leave', 'message']) {
+      client.on(`chat.${type}`, (data) => this.#emit('chat', { type, ...data }));
+    }
   }
 
   /** Leaves the room and stops reconnecting. */
   leave() {
-    clearTimeout(this.#timer);
-    const socket = this.#socket;
-    this.#socket = undefined;
+    const client = this.#client;
+    this.#client = undefined;
     this.#request = undefined;
-    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, 'left');
+    client?.close(1000, 'left');
     this.#emit('state', { state: 'offline' });
   }
 
   /**
-   * Sends a chat message. Returns false when not connected.
+   * Sends a chat message: the promise of the server's reply, the message as the room sees it
+   * (rejecting with a ClientError: RATE_LIMITED, a closed connection, a timeout), or undefined
+   * when not connected.
    * @param {string} text
+   * @returns {Promise<ChatMessage> | undefined}
    */
   send(text) {
-    if (!this.#socket || this.#socket.readyState !== WebSocket.OPEN) return false;
-    this.#socket.send(JSON.stringify({ type: 'message', text }));
-    return true;
-  }
-
-  #open() {
-    const request = this.#request;
-    if (!request) return;
-    const socket = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${joinPath(request)}`);
-    this.#socket = socket;
-    let opened = false;
-    socket.onopen = () => {
-      opened = true;
-    };
-    socket.onmessage = (event) => {
-      if (this.#socket === socket) this.#receive(String(event.data));
-    };
-    socket.onclose = (event) => {
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      if (!opened) void this.#explainRefusal(request);
-      else this.#closed(event.code, event.reason);
-    };
-  }
-
-  /** @param {string} data */
-  #receive(data) {
-    let event;
-    try {
-      event = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (typeof event !== 'object' || event === null) return;
-    if (typeof event.error === 'object' && event.error !== null) {
-      // An error envelope from the framework, not a chat event: here, the message rate limit.
-      if (event.error.code === 'RATE_LIMITED') {
-        this.#emit('ratelimited', { message: event.error.message, retryAfterMs: event.error.details?.retryAfterMs ?? 0 });
-      }
-      return;
-    }
-    if (event.type === 'welcome') {
-      const attempts = this.#attempt;
-      this.#attempt = 0;
-      this.#emit('state', { state: 'connected' });
-      if (this.#welcomed) this.#emit('reconnected', { attempts });
-      this.#welcomed = true;
-    }
-    this.#emit('chat', event);
+    if (this.#client?.state !== 'open') return undefined;
+    return this.#client.request('chat.send', { text });
   }
 
   /**
-   * The socket closed after the upgrade.
-   * @param {number} code
-   * @param {string} reason
-   */
-  #closed(code, reason) {
-    // 44xx: refused by the handler itself (two joins raced for one name).
-    if (code >= 4400 && code < 4500 && !this.#welcomed) {
-      return this.#refuse({ status: code - 4000, code: `CLOSE_${code}`, message: reason || 'Refused by the server' });
-    }
-    this.#retry(describeClose(code, reason));
-  }
-
-  /**
-   * The upgrade failed: ask the check route why, with the same room, name and token.
+   * Before every attempt: ask the check route whether this join would pass, so a refusal is
+   * explained instead of retried. A thrown error makes the client retry with backoff.
    * @param {JoinRequest} request
    */
-  async #explainRefusal(request) {
+  async #url(request) {
     let response;
     try {
       response = await fetch(joinPath(request, '/check'), { cache: 'no-store' });
     } catch {
-      response = undefined;
+      throw new Error('The server is unreachable');
     }
-    if (this.#request !== request) return;
-    if (!response) return this.#retry('The server is unreachable');
-    if (response.ok) return this.#retry('The server refused the connection');
+    if (response.ok) return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${joinPath(request)}`;
     const body = await response.json().catch(() => undefined);
-    if (this.#request !== request) return;
     const refusal = {
       status: response.status,
       code: body?.error?.code ?? `HTTP_${response.status}`,
       message: explain(body?.error) ?? response.statusText,
     };
     // After a lost connection our own previous session may still hold the name for a moment.
-    if (refusal.status === 409 && this.#welcomed) return this.#retry('Waiting for the previous session to end');
-    if (refusal.status === 429 || refusal.status >= 500) return this.#retry(refusal.message);
-    this.#refuse(refusal);
+    if (refusal.status === 409 && this.#welcomed) throw new Error('Waiting for the previous session to end');
+    if (refusal.status === 429 || refusal.status >= 500) throw new Error(refusal.message);
+    if (this.#request === request) this.#refuse(refusal);
+    throw new Error(refusal.message);
   }
 
-  /** @param {string} reason */
-  #retry(reason) {
-    if (!this.#request) return;
-    const delayMs = backoffDelay(this.#attempt, this.#backoff);
-    this.#attempt++;
-    this.#emit('state', { state: 'reconnecting', reason, delayMs, attempt: this.#attempt });
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#open(), delayMs);
+  /** @param {{ state: string, attempt: number, delayMs?: number, code?: number, reason?: string }} change */
+  #changed({ state, attempt, delayMs, code = 0, reason = '' }) {
+    if (state === 'open') this.#attempts = attempt;
+    else if (state === 'reconnecting') this.#emit('state', { state, reason: this.#describe(code, reason), delayMs, attempt });
+    // 44xx: refused by the handler itself after the upgrade (two joins raced for one name).
+    else if (state === 'closed' && code >= 4400 && code < 4500) {
+      this.#refuse({ status: code - 4000, code: `CLOSE_${code}`, message: reason || 'Refused by the server' });
+    } else if (state === 'closed') this.#emit('state', { state: 'offline' });
+  }
+
+  /**
+   * @param {number} code
+   * @param {string} reason
+   */
+  #describe(code, reason) {
+    if (code === 0) return this.#why;
+    if (code === 1001 && /shutting down/i.test(reason)) return 'The server is restarting';
+    if (code === 1006) return 'The connection was lost';
+    return `The connection closed (${code}${reason ? `: ${reason}` : ''})`;
   }
 
   /** @param {Refusal} refusal */
   #refuse(refusal) {
+    const client = this.#client;
+    this.#client = undefined;
     this.#request = undefined;
+    client?.close();
     this.#emit('refused', refusal);
     this.#emit('state', { state: 'offline' });
   }
@@ -197,14 +177,4 @@ function explain(error) {
     if (messages.length > 0) return messages.join('; ');
   }
   return error.message;
-}
-
-/**
- * @param {number} code
- * @param {string} reason
- */
-function describeClose(code, reason) {
-  if (code === 1001 && /shutting down/i.test(reason)) return 'The server is restarting';
-  if (code === 1006) return 'The connection was lost';
-  return `The connection closed (${code}${reason ? `: ${reason}` : ''})`;
 }

@@ -1,4 +1,4 @@
-import type { HeartbeatOptions, RateLimitOptions } from '@kindling/core';
+import type { EventRateLimit, HeartbeatOptions } from '@kindling/core';
 
 /**
  * The chat's heartbeat: a connection silent for 20 s is pinged and closed 1001 when it stays
@@ -7,8 +7,8 @@ import type { HeartbeatOptions, RateLimitOptions } from '@kindling/core';
 export const CHAT_HEARTBEAT: Readonly<HeartbeatOptions> = Object.freeze({ intervalMs: 20_000, timeoutMs: 10_000 });
 
 /**
- * The chat's message limit: 10 at once, then 5 a second. Messages over it are dropped and the
- * first of each run is answered with a `RATE_LIMITED` error envelope, which the page shows;
- * the connection stays open.
+ * The chat's message limit per member: 10 at once, then 5 a second. A `chat.send` over it is
+ * not relayed; it is answered with a `RATE_LIMITED` error envelope carrying its id and
+ * `retryAfterMs`, and the page keeps the text in its box. The connection stays open.
  */
-export const CHAT_RATE_LIMIT: Readonly<RateLimitOptions> = Object.freeze({ messages: 5, perMs: 1_000, burst: 10, policy: 'notify' });
+export const CHAT_RATE_LIMIT: Readonly<EventRateLimit> = Object.freeze({ messages: 5, perMs: 1_000, burst: 10 });

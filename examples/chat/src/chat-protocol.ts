@@ -1,4 +1,4 @@
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsString, Length, Matches } from 'class-validator';
 
 /** Path parameters of `/chat/{room}/{username}`. */
 export class JoinParams {
@@ -15,19 +15,28 @@ export class JoinQuery {
   token!: string;
 }
 
-/** What a client sends. */
-export class ChatInput {
-  @IsIn(['message'])
-  type!: 'message';
-
+/** The data of `chat.send`: one message. */
+export class ChatSend {
   @IsString() @Length(1, 500)
   text!: string;
 }
 
-/** What the server sends. */
-export type ChatEvent =
-  | { type: 'welcome'; room: string; user: string; members: string[] }
-  | { type: 'join'; user: string }
-  | { type: 'leave'; user: string }
-  | { type: 'message'; user: string; text: string; at: string }
-  | { type: 'error'; code: string; message: string };
+/** A message as the room sees it: `chat.send`'s reply to the sender, `chat.message` to the others. */
+export interface ChatMessage {
+  user: string;
+  text: string;
+  /** When the server accepted it, ISO 8601. */
+  at: string;
+}
+
+/** The events the server sends, by type, with the data each carries. */
+export interface ChatEmits {
+  /** To a member who joined: the room and who is in it (the member included). */
+  'chat.welcome': { room: string; user: string; members: string[] };
+  /** To the others when someone joins. */
+  'chat.join': { user: string };
+  /** To the others when someone leaves. */
+  'chat.leave': { user: string };
+  /** To the others when someone says something. */
+  'chat.message': ChatMessage;
+}

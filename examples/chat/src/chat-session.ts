@@ -1,43 +1,30 @@
-import { Conflict, validateDto, type WebSocketConnection } from '@kindling/core';
-import { ChatInput, type ChatEvent, type JoinParams } from './chat-protocol.js';
+import { Conflict, events, type AdaptedHandler, type WebSocketConnection } from '@kindling/core';
+import { chatEvents, encodeEvent, topicOf } from './chat-events.js';
+import type { JoinParams } from './chat-protocol.js';
 import type { ChatRooms } from './chat-rooms.js';
 
-const topicOf = (room: string) => `room:${room}`;
-const encode = (event: ChatEvent) => JSON.stringify(event);
+/** Serves the chat's events on one connection; `events(chatEvents(...))`. */
+export type ChatHandler = AdaptedHandler<[JoinParams]>;
+
+const defaultHandler: ChatHandler = events(chatEvents());
 
 /**
- * One member's stay in a room: welcome them, tell the others, relay their messages to the
- * whole room (sender included) until they leave, then tell the others.
+ * One member's stay in a room: welcome them, tell the others, serve their events (see
+ * {@link chatEvents}) until they leave, then tell the others.
  */
-export async function runChat({ room, username }: JoinParams, rooms: ChatRooms, ws: WebSocketConnection): Promise<void> {
+export async function runChat(join: JoinParams, rooms: ChatRooms, ws: WebSocketConnection, handler: ChatHandler = defaultHandler): Promise<void> {
+  const { room, username } = join;
   // Two upgrades for one name can pass the check at once; the second is closed 4409.
   if (rooms.has(room, username)) throw Conflict(`${username} is already in ${room}`);
   const topic = topicOf(room);
   rooms.join(room, username);
   ws.subscribe(topic);
-  ws.sendJson({ type: 'welcome', room, user: username, members: rooms.members(room) } satisfies ChatEvent);
-  ws.publish(topic, encode({ type: 'join', user: username }));
+  ws.sendText(encodeEvent('chat.welcome', { room, user: username, members: rooms.members(room) }));
+  ws.publish(topic, encodeEvent('chat.join', { user: username }));
   try {
-    for await (const msg of ws) {
-      const input = await parseInput(msg.type === 'text' ? msg.text : '');
-      if (!input) {
-        ws.sendJson({ type: 'error', code: 'VALIDATION_FAILED', message: 'Send {"type":"message","text":"..."} (1-500 characters)' } satisfies ChatEvent);
-        continue;
-      }
-      const event = encode({ type: 'message', user: username, text: input.text, at: new Date().toISOString() });
-      ws.publish(topic, event);
-      ws.sendText(event);
-    }
+    await handler(join, ws);
   } finally {
     rooms.leave(room, username);
-    ws.publish(topic, encode({ type: 'leave', user: username }));
-  }
-}
-
-async function parseInput(text: string): Promise<ChatInput | undefined> {
-  try {
-    return await validateDto(ChatInput, JSON.parse(text));
-  } catch {
-    return undefined;
+    ws.publish(topic, encodeEvent('chat.leave', { user: username }));
   }
 }

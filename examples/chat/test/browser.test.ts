@@ -1,4 +1,5 @@
 // The chat page in a real headless Chromium, against the real server on 127.0.0.1.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -119,23 +120,71 @@ describe('chat in a browser', () => {
     await page.locator('#chat').waitFor({ ...WAIT, state: 'hidden' });
 
     const holder = await server.ws('/chat/lobby/ada', { query: { token } });
-    await holder.expectJson({ type: 'welcome' });
+    await holder.expectJson({ type: 'chat.welcome' });
     await join(page, 'ada', 'lobby');
     await page.locator('#join-error', { hasText: 'ada is already in lobby (409 CONFLICT)' }).waitFor(WAIT);
     await status(page, 'offline');
   });
 
-  test('messages over the rate limit are dropped and the page says so', { skip }, async () => {
-    const rateLimit = { messages: 1, perMs: 60_000, burst: 2, policy: 'notify' } as const;
+  test('a message the rate limit refuses stays in the box, with ONE notice however often it happens', { skip }, async () => {
+    const rateLimit = { messages: 1, perMs: 60_000, burst: 2 };
     await using server = await TestServer.start(createChatRouter({ token, rateLimit }));
     const page = await openChat(server.url);
     await join(page, 'ada', 'lobby');
     await status(page, 'connected');
     for (const text of ['one', 'two', 'three']) await say(page, text);
-    await page.locator('#messages li.notice', { hasText: /^Slow down: messages sent too fast were dropped/ }).waitFor(WAIT);
+    const slowDown = page.locator('#messages li.notice', { hasText: /^Slow down: your message was not sent/ });
+    await slowDown.waitFor(WAIT);
     await page.locator('#messages li.message', { hasText: 'two' }).waitFor(WAIT);
+    // Not accepted: still in the box, not in the conversation.
+    assert.equal(await page.inputValue('#message'), 'three');
     await page.locator('#messages li.message', { hasText: 'three' }).waitFor({ ...WAIT, state: 'detached' });
+    // More attempts while limited: still one notice, still the text.
+    await page.press('#message', 'Enter');
+    await say(page, 'four');
+    await page.press('#message', 'Enter');
+    await page.locator('#messages li.notice').last().filter({ hasText: /^Slow down/ }).waitFor(WAIT);
+    assert.equal(await slowDown.count(), 1);
+    assert.equal(await page.inputValue('#message'), 'four');
     await status(page, 'connected');
+  });
+
+  test('once the limit allows again, the kept text is sent and the box clears', { skip }, async () => {
+    const rateLimit = { messages: 1, perMs: 2_000, burst: 1 };
+    await using server = await TestServer.start(createChatRouter({ token, rateLimit }));
+    const page = await openChat(server.url);
+    await join(page, 'ada', 'lobby');
+    await status(page, 'connected');
+    await say(page, 'first');
+    await page.locator('#messages li.message', { hasText: 'first' }).waitFor(WAIT);
+    await say(page, 'second');
+    await page.locator('#messages li.notice', { hasText: /^Slow down/ }).waitFor(WAIT);
+    assert.equal(await page.inputValue('#message'), 'second');
+    // Press Enter until the limit lets it through (about 2 s); the page sends nothing before.
+    const sent = page.locator('#messages li.message', { hasText: 'second' });
+    for (let tries = 0; tries < 40 && (await sent.count()) === 0; tries++) {
+      await page.press('#message', 'Enter');
+      await sent.waitFor({ timeout: 250 }).catch(() => undefined);
+    }
+    await sent.waitFor(WAIT);
+    assert.equal(await page.inputValue('#message'), '');
+    assert.equal(await page.locator('#messages li.notice', { hasText: /^Slow down/ }).count(), 1);
+  });
+
+  test("a request gets its typed reply: the sender's own message is drawn from chat.send's reply, with the server's time", { skip }, async () => {
+    await using server = await TestServer.start(createChatRouter({ token }));
+    const page = await openChat(server.url);
+    await join(page, 'ada', 'lobby');
+    await status(page, 'connected');
+    // A second member on a raw socket sees the same message with the same timestamp.
+    const bob = await server.ws('/chat/lobby/bob', { query: { token } });
+    await bob.expectJson({ type: 'chat.welcome' });
+    await say(page, 'stamped by the server');
+    const event = (await bob.expectJson({ type: 'chat.message', data: { user: 'ada', text: 'stamped by the server' } })) as { data: { at: string } };
+    const mine = page.locator('#messages li.message.mine', { hasText: 'stamped by the server' });
+    await mine.waitFor(WAIT);
+    assert.equal(await mine.locator('time').getAttribute('datetime'), event.data.at);
+    assert.equal(await page.inputValue('#message'), '');
   });
 
   test('after a server restart on the same port the page says so, reconnects with backoff and chats again', { skip }, async () => {

@@ -19,7 +19,7 @@ describe('chat check route', () => {
     test(`${refusal.name}: the check answers with the upgrade's status and body`, async () => {
       await using server = await TestServer.start(createChatRouter({ token }));
       const ada = await server.ws('/chat/lobby/ada', { query: { token } });
-      await ada.expectJson({ type: 'welcome' });
+      await ada.expectJson({ type: 'chat.welcome' });
 
       const upgrade = await server.ws(refusal.path, { query: refusal.query }).expectRejected(refusal.status, { error: { code: refusal.code } });
       const check = await server.request('GET', `${refusal.path}/check`, { query: refusal.query }).expectStatus(refusal.status);
@@ -32,19 +32,19 @@ describe('chat check route', () => {
     await server.request('GET', '/chat/lobby/ada/check', { query: { token } }).expectStatus(200).expectJson({ ok: true, room: 'lobby', username: 'ada' });
     await server.request('GET', '/rooms/lobby').expectJson({ room: 'lobby', members: [] }, { exact: true });
     const ada = await server.ws('/chat/lobby/ada', { query: { token } });
-    await ada.expectJson({ type: 'welcome', members: ['ada'] });
+    await ada.expectJson({ type: 'chat.welcome', data: { members: ['ada'] } });
   });
 
   test('the check sees a name free again once its holder left', async () => {
     await using server = await TestServer.start(createChatRouter({ token }));
     const ada = await server.ws('/chat/lobby/ada', { query: { token } });
-    await ada.expectJson({ type: 'welcome' });
+    await ada.expectJson({ type: 'chat.welcome' });
     const bob = await server.ws('/chat/lobby/bob', { query: { token } });
-    await bob.expectJson({ type: 'welcome' });
+    await bob.expectJson({ type: 'chat.welcome' });
     await server.request('GET', '/chat/lobby/ada/check', { query: { token } }).expectStatus(409);
     await ada.close(1000);
     // The leave event is published once the server has let the name go.
-    await bob.expectJson({ type: 'leave', user: 'ada' });
+    await bob.expectJson({ type: 'chat.leave', data: { user: 'ada' } });
     await server.request('GET', '/chat/lobby/ada/check', { query: { token } }).expectStatus(200);
   });
 });

@@ -60,7 +60,7 @@ test('the server logs readable lines, serves the page, and on SIGTERM closes con
     server.child.kill('SIGTERM');
     assert.deepEqual(await ws.closed, { code: 1001, reason: 'Server shutting down' });
     assert.deepEqual(await exited, [0, null]);
-    assert.ok(ws.texts.some((text) => JSON.parse(text).type === 'welcome'), 'no welcome before the close');
+    assert.ok(ws.texts.some((text) => JSON.parse(text).type === 'chat.welcome'), 'no welcome before the close');
     assert.match(server.output(), /app\.closed/);
   } finally {
     server.child.kill('SIGKILL');
