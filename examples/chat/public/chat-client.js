@@ -21,8 +21,9 @@ import { createClient } from '/vendor/kindling-client/index.js';
  * - `reconnected`: `{ attempts }` when a welcome follows a lost connection.
  *
  * Browsers do not expose the HTTP status of a refused WebSocket upgrade (the socket just
- * closes), so before every attempt the client asks `GET /chat/{room}/{name}/check`, which runs
- * the same checks over HTTP and answers with the same status and JSON error body.
+ * closes), so after an attempt that failed before it opened, the next one first asks
+ * `GET /chat/{room}/{name}/check`, which runs the same checks over HTTP and answers with the
+ * same status and JSON error body.
  */
 export class ChatClient extends EventTarget {
   /** @type {ReturnType<typeof createClient> | undefined} */ #client;
@@ -30,6 +31,8 @@ export class ChatClient extends EventTarget {
   #welcomed = false;
   #attempts = 0;
   #why = '';
+  /** Whether the last attempt opened (a first attempt is taken as one that did). */
+  #opened = true;
   #reconnect;
 
   /** @param {{ baseMs?: number, capMs?: number }} [reconnect] backoff between attempts, see @kindling/client */
@@ -43,6 +46,7 @@ export class ChatClient extends EventTarget {
     this.leave();
     this.#request = request;
     this.#welcomed = false;
+    this.#opened = true;
     this.#emit('state', { state: 'connecting' });
     const client = createClient(() => this.#url(request), {
       reconnect: { baseMs: 500, capMs: 15_000, ...this.#reconnect },
@@ -93,18 +97,24 @@ export class ChatClient extends EventTarget {
   }
 
   /**
-   * Before every attempt: ask the check route whether this join would pass, so a refusal is
-   * explained instead of retried. A thrown error makes the client retry with backoff.
+   * Called before every attempt. When the last one failed before it opened, ask the check route
+   * whether this join would pass, so a refusal is explained instead of retried (a working join
+   * costs no extra request). A thrown error makes the client retry with backoff.
    * @param {JoinRequest} request
    */
   async #url(request) {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${joinPath(request)}`;
+    if (this.#opened) {
+      this.#opened = false;
+      return url;
+    }
     let response;
     try {
       response = await fetch(joinPath(request, '/check'), { cache: 'no-store' });
     } catch {
       throw new Error('The server is unreachable');
     }
-    if (response.ok) return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${joinPath(request)}`;
+    if (response.ok) return url;
     const body = await response.json().catch(() => undefined);
     const refusal = {
       status: response.status,
@@ -120,7 +130,10 @@ export class ChatClient extends EventTarget {
 
   /** @param {{ state: string, attempt: number, delayMs?: number, code?: number, reason?: string }} change */
   #changed({ state, attempt, delayMs, code = 0, reason = '' }) {
-    if (state === 'open') this.#attempts = attempt;
+    if (state === 'open') {
+      this.#opened = true;
+      this.#attempts = attempt;
+    }
     else if (state === 'reconnecting') this.#emit('state', { state, reason: this.#describe(code, reason), delayMs, attempt });
     // 44xx: refused by the handler itself after the upgrade (two joins raced for one name).
     else if (state === 'closed' && code >= 4400 && code < 4500) {
