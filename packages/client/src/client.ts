@@ -35,7 +35,10 @@ export interface Client<C extends EventsContract = EventsContract> {
    * dropped by a full queue. Returns a function that removes it.
    */
   onError(listener: (error: ClientError) => void): () => void;
-  /** Closes the connection for good (default code 1000); pending and queued requests reject with `closed`. */
+  /**
+   * Closes the connection for good with `code` (1000, the default, or 3000-4999; others are a
+   * `RangeError`, as in the browser); pending and queued requests reject with `closed`.
+   */
   close(code?: number, reason?: string): void;
 }
 
@@ -292,6 +295,7 @@ export function createClient<C extends EventsContract = EventsContract>(url: str
     onState: (listener) => subscribe(stateListeners, listener),
     onError: (listener) => subscribe(errorListeners, listener),
     close(code = 1000, reason = '') {
+      if (code !== 1000 && !(code >= 3000 && code <= 4999)) throw new RangeError(`close(code): 1000 or 3000-4999, got ${code}`);
       if (stopped) return;
       const ws = socket;
       socket = undefined;

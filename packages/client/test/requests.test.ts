@@ -154,6 +154,17 @@ test('close() rejects requests in flight with kind closed and sends the close co
   assert.equal(client.emit('note', { text: 'after' }), false);
 });
 
+test('close() with a code a browser would refuse is a RangeError, and the client stays usable', async () => {
+  await using server = await TestWsServer.start();
+  const client = createClient<Contract>(server.url, { WebSocket });
+  try {
+    assert.throws(() => client.close(1006), /1000 or 3000-4999, got 1006/);
+    assert.deepEqual(await within(client.request('echo', { text: 'still' }), 'the reply'), { text: 'still' });
+  } finally {
+    client.close(4000, 'done');
+  }
+});
+
 test('with the global WebSocket (Node 22+) the same round trip works without the option', { skip: typeof globalThis.WebSocket !== 'function' && 'no global WebSocket on this Node' }, async () => {
   await using server = await TestWsServer.start(echo);
   const client = createClient<Contract>(server.url);
