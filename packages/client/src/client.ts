@@ -191,7 +191,9 @@ export function createClient<C extends EventsContract = EventsContract>(url: str
     socket = ws;
     pings.clear();
     watchTimer = setTimeout(watch, connectTimeoutMs);
-    ws.onerror = noop;
+    // A browser follows an error with a close (1006); Node's own WebSocket may not, when the
+    // attempt fails before opening. Either way the link is gone.
+    ws.onerror = () => drop('connection failed');
     ws.onclose = (event) => lost(event.code, event.reason);
     ws.onopen = () => {
       openedAt = lastInbound = Date.now();

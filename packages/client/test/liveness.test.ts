@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createClient } from '@kindling/client';
-import { WebSocket } from 'ws';
+import { WebSocket } from './socket.js';
 import { echo, TestWsServer } from './ws-server.js';
 import { nextState, recordStates, within } from './wait.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { type ClientError, createClient } from '@kindling/client';
-import { WebSocket } from 'ws';
+import { WebSocket } from './socket.js';
 import { echo, TestWsServer } from './ws-server.js';
 import { nextState, rejection, within } from './wait.js';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backoffDelay, createClient, retryableClose } from '@kindling/client';
-import { WebSocket } from 'ws';
+import { WebSocket } from './socket.js';
 import { echo, silent, TestWsServer } from './ws-server.js';
 import { nextError, nextState, recordStates, rejection, within } from './wait.js';
 
@@ -27,13 +27,13 @@ test('a server restart: requests in flight reject with closed, the client reconn
   const client = createClient<Contract>(server.url, { WebSocket, reconnect: fast });
   try {
     await nextState(client, 'open');
-    const inFlight = [client.request('echo', 'a'), client.request('echo', 'b'), client.request('echo', 'c')];
+    const inFlight = ['a', 'b', 'c'].map((data) => rejection(client.request('echo', data)));
     const peer = await server.peer(1);
     await within(peer.frame((f) => f['data'] === 'c'), 'the third request');
     const reconnecting = nextState(client, 'reconnecting');
     await server.stop(1001, 'Server shutting down');
     for (const request of inFlight) {
-      const error = await rejection(request);
+      const error = await request;
       assert.equal(error.kind, 'closed');
       assert.equal(error.code, 1001);
     }

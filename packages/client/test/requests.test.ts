@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ClientError, createClient } from '@kindling/client';
-import { WebSocket } from 'ws';
+import { WebSocket } from './socket.js';
 import { echo, silent, TestWsServer } from './ws-server.js';
 import { nextError, nextState, rejection, within } from './wait.js';
 
