@@ -30,14 +30,14 @@ test('a silent server gets a $ping after pingMs; with no frame back by timeoutMs
 
 test('a server that answers $ping keeps the link alive well past timeoutMs, and the answers are not unknown replies', async () => {
   await using server = await TestWsServer.start(echo);
-  const client = createClient<Contract>(server.url, { WebSocket, liveness: { timeoutMs: 1_500, pingMs: 100 } });
+  const client = createClient<Contract>(server.url, { WebSocket, liveness: { timeoutMs: 2_500, pingMs: 100 } });
   const states = recordStates(client);
   const errors: string[] = [];
   client.onError((error) => errors.push(error.kind));
   try {
     await nextState(client, 'open');
     const peer = await server.peer(1);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
     assert.ok(peer.frames.filter((f) => f['type'] === '$ping').length >= 3, 'pings were sent');
     assert.deepEqual(states.map((s) => s.state), ['open']);
     assert.deepEqual(errors, []);
@@ -53,13 +53,13 @@ test('any frame proves life: an error envelope answering the $ping keeps the lin
       peer.send({ error: { code: 'UNKNOWN_EVENT', message: 'Unknown event $ping', id } });
     }),
   );
-  const client = createClient<Contract>(server.url, { WebSocket, liveness: { timeoutMs: 1_500, pingMs: 100 } });
+  const client = createClient<Contract>(server.url, { WebSocket, liveness: { timeoutMs: 2_500, pingMs: 100 } });
   const states = recordStates(client);
   const errors: string[] = [];
   client.onError((error) => errors.push(error.kind));
   try {
     await nextState(client, 'open');
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
     assert.deepEqual(states.map((s) => s.state), ['open']);
     assert.deepEqual(errors, [], 'an error answering a $ping is not reported');
   } finally {
