@@ -16,7 +16,7 @@ describe('chat policies', () => {
     const bob = await server.ws('/chat/lobby/bob', { query: { token } });
     await bob.expectJson({ type: 'chat.welcome' });
     await ada.expectJson({ type: 'chat.join' });
-    // One at a time: how replies interleave with an immediate error depends on how the engine
+    // One at a time: how replies interleave with an immediate refusal depends on how the engine
     // batches frames that arrive together.
     for (const [i, text] of ['one', 'two'].entries()) {
       ada.sendJson({ type: 'chat.send', id: i + 1, data: { text } });

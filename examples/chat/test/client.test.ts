@@ -74,14 +74,14 @@ test("the server's refusals arrive as ClientError kind server: VALIDATION_FAILED
 
 test('liveness pings are answered by the chat, so a quiet connection stays open well past the deadline', async () => {
   await using server = await TestServer.start(createChatRouter({ token, publicDir: false }));
-  const ada = connect(server.url, 'ada', { liveness: { timeoutMs: 800, pingMs: 150 } });
+  const ada = connect(server.url, 'ada', { liveness: { timeoutMs: 2_500, pingMs: 150 } });
   const changes: string[] = [];
   const errors: string[] = [];
   ada.onState((change) => changes.push(change.state));
   ada.onError((error) => errors.push(`${error.kind} ${error.message}`));
   try {
     await welcome(ada);
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, 3_500));
     assert.deepEqual(changes, ['open']);
     assert.deepEqual(errors, []);
     assert.equal((await ada.request('chat.send', { text: 'still here' })).text, 'still here');

@@ -122,12 +122,12 @@ test('closes right after opening keep growing the attempt count; a connection th
     // Three short-lived connections, then one that stays until the test closes it.
     if (peers <= 3) peer.socket.close(1001, 'going away');
   });
-  const client = createClient<Contract>(server.url, { WebSocket, reconnect: { ...fast, minUptimeMs: 400 } });
+  const client = createClient<Contract>(server.url, { WebSocket, reconnect: { ...fast, minUptimeMs: 1_000 } });
   const states = recordStates(client);
   try {
     const fourth = await server.peer(4);
     if (client.state !== 'open') await nextState(client, 'open');
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const reconnecting = nextState(client, 'reconnecting');
     fourth.socket.close(1001, 'going away');
     await reconnecting;
