@@ -1,7 +1,8 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
+import { kBeginClose, kCork, kLogEvent, kTimings, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
+import type { HandlerTimings } from './handler-timings.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
 import type { Message } from './message.js';
@@ -111,6 +112,9 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   #taken = 0;
   #forceUntil = 0;
   #waiters: FlushWaiter[] = [];
+  readonly #timings: HandlerTimings | undefined;
+  // performance.now() when the batch being handled was handed over (only when timed).
+  #flushStarted = 0;
 
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings) {
     super();
@@ -119,6 +123,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#args = withSlot(args);
     this.#size = settings.size;
     this.#timeoutMs = settings.timeoutMs;
+    this.#timings = conn[kTimings];
     this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
   }
 
@@ -188,6 +193,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     const batch = this.#take();
     this.#taken += batch.length;
     this.#flushing = true;
+    if (this.#timings !== undefined) this.#flushStarted = performance.now();
     let result: unknown;
     const args = this.#args;
     args[args.length - 1] = batch;
@@ -195,6 +201,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
       result = this.#fn.apply(undefined, args);
     } catch (err) {
       this.#flushing = false;
+      this.#timed();
       this.#failed(err, batch.length);
       return;
     } finally {
@@ -205,17 +212,26 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
       return;
     }
     this.#flushing = false;
+    this.#timed();
     this.#reply(result);
+  }
+
+  /** Reports the batch call's duration when the app times handlers (metrics on). */
+  #timed(): void {
+    const timings = this.#timings;
+    if (timings !== undefined) timings.record(this.#conn.route, 'batch', performance.now() - this.#flushStarted);
   }
 
   readonly #onFulfilled = (value: unknown): void => {
     this.#flushing = false;
+    this.#timed();
     this.#reply(value);
     this.#pump(true);
   };
 
   #onRejected(err: unknown, batchSize: number): void {
     this.#flushing = false;
+    this.#timed();
     this.#failed(err, batchSize);
     this.#pump(true);
   }
