@@ -9,11 +9,18 @@ import {
 import type { Engine, EngineName, EngineServer, EngineSetting } from './engine/engine.js';
 import { selectEngine } from './engine/select-engine.js';
 import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
+import { HealthRoutes } from './health/health-routes.js';
+import { resolveHealthOptions, type HealthSetting } from './health/health-options.js';
 import { createLogger, type Logger, type LoggerSetting } from './logger.js';
+import { AppStats } from './metrics/app-stats.js';
+import { MetricsEndpoint } from './metrics/metrics-endpoint.js';
+import { DEFAULT_BUCKETS, resolveMetricsOptions, type MetricsSetting } from './metrics/metrics-options.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
 import type { Router } from './router/router.js';
 import type { WebSocketRouteOptions } from './router/websocket-route-options.js';
+import { CloseHooks, type CloseHook } from './server/close-hooks.js';
 import { Lifecycle, type LifecyclePhase } from './server/lifecycle.js';
+import { OpsRoutes } from './server/ops-routes.js';
 import { installSignalHandlers } from './server/signals.js';
 import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
 import { IpLimits, resolveIpLimits, type RouteIpLimits } from './upgrade/ip-limits.js';
@@ -51,6 +58,14 @@ export interface AppOptions {
   strictTrailingSlash?: boolean;
   /** Defaults for every WebSocket route. */
   websocket?: WebSocketDefaults;
+  /**
+   * Serve Prometheus metrics (needs the optional peer dependency `prom-client`, loaded at
+   * `listen()`). See docs/metrics.md.
+   * @default false
+   */
+  metrics?: MetricsSetting;
+  /** Serve `/health/live` and `/health/ready` (optionally with a WebSocket self-probe). See docs/health.md. @default false */
+  health?: HealthSetting;
 }
 
 /** Options for {@link App.listen}. */
@@ -59,8 +74,14 @@ export interface ListenOptions {
   port?: number;
   /** @default '0.0.0.0' */
   host?: string;
-  /** Shut down gracefully on SIGINT/SIGTERM. @default false */
+  /**
+   * Shut down gracefully on SIGINT/SIGTERM and let the process end by itself (exit 1 only if
+   * something holds it past the deadline; a second signal exits at once). See docs/shutdown.md.
+   * @default false
+   */
   handleSignals?: boolean;
+  /** The shutdown deadline a signal starts with (see {@link ShutdownOptions.timeoutMs}). @default 10000 */
+  shutdownTimeoutMs?: number;
   /**
    * Let other processes bind the same port (SO_REUSEPORT) so the kernel spreads connections
    * over them. Off by default: a second server on a taken port is then an error instead of
@@ -94,6 +115,14 @@ export interface AppMetrics {
   readonly heartbeatTimeouts: number;
   /** Messages dropped by per-connection rate limits (counted when their connection closes). */
   readonly rateLimitedMessages: number;
+  /** WebSocket messages received since start (open and closed connections). */
+  readonly messagesIn: number;
+  /** WebSocket messages sent since start (written or buffered). */
+  readonly messagesOut: number;
+  /** Payload bytes received over WebSockets since start. */
+  readonly bytesIn: number;
+  /** Payload bytes sent over WebSockets since start. */
+  readonly bytesOut: number;
 }
 
 /** What shutdown did: connections closed cleanly and those terminated at the deadline. */
@@ -131,6 +160,10 @@ export class App {
   #tls: ResolvedTls | undefined;
   #shutdown: Promise<ShutdownResult> | undefined;
   #removeSignalHandlers: (() => void) | undefined;
+  readonly #stats: AppStats;
+  readonly #metricsEndpoint: MetricsEndpoint | undefined;
+  readonly #health: HealthRoutes | undefined;
+  readonly #closeHooks = new CloseHooks();
 
   constructor(router: Router, options: AppOptions = {}) {
     this.#options = options;
@@ -140,8 +173,23 @@ export class App {
     this.log = createLogger(options.logger);
     if (selected.fallbackReason !== undefined) this.log.warn({ event: 'engine.fallback', engine: this.engine }, selected.fallbackReason);
     const defaults = options.websocket ?? {};
+    const table = router.routeTable();
+    // Metrics, health: see metrics/ and health/. Their routes join the table before it compiles.
+    const metricsOptions = resolveMetricsOptions(options.metrics);
+    const healthOptions = resolveHealthOptions(options.health);
+    this.#stats = new AppStats(metricsOptions?.buckets ?? DEFAULT_BUCKETS);
+    const ops = new OpsRoutes(table, this.#lifecycle);
+    if (metricsOptions !== undefined) {
+      this.#metricsEndpoint = new MetricsEndpoint(metricsOptions);
+      this.#metricsEndpoint.register(ops);
+      this.#lifecycle.observer = this.#stats;
+    }
+    if (healthOptions !== undefined) {
+      this.#health = new HealthRoutes(healthOptions, this.#lifecycle);
+      this.#health.register(ops);
+    }
     this.#routes = compileRoutes(
-      router.routeTable(),
+      table,
       (route, pattern, origin) => {
         const merged = { ...defaults, ...route };
         try {
@@ -154,7 +202,15 @@ export class App {
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
     );
-    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn) });
+    const stats = this.#stats;
+    this.#hub = new ConnectionHub({
+      logger: this.log,
+      onClose: (conn, info) => {
+        this.#releaseIpSlot(conn);
+        stats.connectionClosed(conn, info);
+      },
+      ...(metricsOptions !== undefined ? { onEvent: (conn, fields) => stats.event(conn, fields), timings: stats } : {}),
+    });
   }
 
   /** Every open WebSocket connection: `size`, `get(id)`, `broadcast`, `broadcastExcept`. */
@@ -185,7 +241,28 @@ export class App {
    * ```
    */
   metrics(): AppMetrics {
-    return { phase: this.#lifecycle.phase, inFlight: this.#lifecycle.inFlight, connections: this.#hub.connections.size, ...this.#hub.counters };
+    return {
+      phase: this.#lifecycle.phase,
+      inFlight: this.#lifecycle.inFlight,
+      connections: this.#hub.connections.size,
+      ...this.#hub.counters,
+      ...this.#stats.totals(this.#hub.connections),
+    };
+  }
+
+  /**
+   * Registers cleanup to run at shutdown, after every connection closed: hooks run newest
+   * first, each until it settles or the shutdown deadline passes; errors are logged, not
+   * thrown. See docs/shutdown.md.
+   * @example
+   * ```ts
+   * const pool = await openPool();
+   * app.onClose(() => pool.end());
+   * ```
+   */
+  onClose(hook: CloseHook): this {
+    this.#closeHooks.add(hook);
+    return this;
   }
 
   /** Sends to every connection subscribed to `topic`. Returns false when nobody is. */
@@ -207,6 +284,7 @@ export class App {
     if (this.#lifecycle.phase !== 'idle') throw new Error(`App cannot listen: it is ${this.#lifecycle.phase}`);
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
+    await this.#metricsEndpoint?.start({ stats: this.#stats, connections: this.#hub.connections, wsRoutes: this.#routes.websocket.routes().map((r) => r.pattern) });
     const server = await this.#createServer();
     try {
       this.#port = await server.listen({ host: bindHost, port, reusePort: options.reusePort === true });
@@ -217,7 +295,8 @@ export class App {
     }
     this.#server = server;
     this.#lifecycle.phase = 'listening';
-    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this);
+    this.#health?.readiness.listening(`${this.#tls ? 'wss' : 'ws'}://${loopbackFor(bindHost)}:${this.#port}`);
+    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this, options.shutdownTimeoutMs ?? 10_000);
     this.log.info({ event: 'app.listen', host: bindHost, port: this.#port, tls: this.#tls !== undefined, engine: this.engine }, 'app.listen');
     return this.#port;
   }
@@ -242,7 +321,6 @@ export class App {
     const deadline = Date.now() + timeoutMs;
     this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
     this.#lifecycle.phase = 'draining';
-    this.#removeSignalHandlers?.();
     this.#server?.stopListening();
     await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - Date.now()))]);
     const result = await this.#hub.closeAll({
@@ -254,6 +332,8 @@ export class App {
     // Idle keep-alive connections and anything left: the process needs no forced exit.
     this.#server?.close();
     await this.#tls?.dispose();
+    await this.#closeHooks.run(deadline, this.log);
+    this.#removeSignalHandlers?.();
     this.log.info({ event: 'app.closed', ...result }, 'app.closed');
     return result;
   }
@@ -305,6 +385,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) throw new TypeError(`${name} must be a positive number, got ${value}`);
   return value;
+}
+
+/** Where the app reaches itself (the readiness probe): loopback for a wildcard bind. */
+function loopbackFor(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function delay(ms: number): Promise<void> {

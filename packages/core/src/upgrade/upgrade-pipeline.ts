@@ -86,6 +86,8 @@ export class UpgradePipeline {
 /** One upgrade request: answers exactly once, never after an abort. */
 class UpgradeAttempt {
   route = '';
+  /** `performance.now()` at the start when metrics are on, else 0. */
+  readonly started: number;
   readonly #requestId: IdSource;
   #aborted = false;
   #done = false;
@@ -99,6 +101,7 @@ class UpgradeAttempt {
     readonly lifecycle: Lifecycle,
   ) {
     this.#requestId = resolveRequestIdSource(parts.headers['x-request-id']);
+    this.started = lifecycle.observer === undefined ? 0 : performance.now();
   }
 
   /** The request id's text (made when first needed: a rejection or a log line). */
@@ -148,6 +151,7 @@ class UpgradeAttempt {
     if (!this.#finish()) return;
     this.#releaseSlot();
     writeResponse(this.res, response, this.requestId, { head: false, close: true });
+    this.lifecycle.observer?.upgrade(this.route, response.status, performance.now() - this.started);
     this.log.info({ event: 'ws.reject', status: response.status, code, route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.reject');
   }
 
@@ -182,6 +186,7 @@ class UpgradeAttempt {
       if (opened) this.#slot = undefined;
       else this.#releaseSlot();
     }
+    this.lifecycle.observer?.upgrade(route.pattern, 101, performance.now() - this.started);
   }
 
   #releaseSlot(): void {
