@@ -38,15 +38,22 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       },
     });
 
+  /**
+   * A histogram whose buckets were counted by Kindling: prom-client renders a histogram from
+   * `getForPromString()` (its `get()` calls it too), so that is where the counts are read.
+   */
   class ScrapedHistogram extends prom.Histogram<string> {
     readonly #rows: () => Iterable<Row<BucketCounts>>;
+    readonly #name: string;
+    readonly #help: string;
     constructor(name: string, help: string, labelNames: readonly string[], rows: () => Iterable<Row<BucketCounts>>) {
       super({ name: prefix + name, help, labelNames, registers });
       this.#rows = rows;
+      this.#name = prefix + name;
+      this.#help = help;
     }
-    override async get(): ReturnType<InstanceType<PromClient['Histogram']>['get']> {
-      const base = await super.get();
-      return { ...base, values: histogramSamples(base.name, this.#rows()) };
+    async getForPromString(): Promise<{ name: string; help: string; type: string; values: HistogramSample[]; aggregator: 'sum' }> {
+      return { name: this.#name, help: this.#help, type: 'histogram', values: histogramSamples(this.#name, this.#rows()), aggregator: 'sum' };
     }
   }
 
@@ -167,19 +174,27 @@ function liveByRoute(connections: Iterable<WebSocketConnection>): Map<string, Li
   return byRoute;
 }
 
+/** One sample in the shape prom-client's histogram gives its registry. */
+interface HistogramSample {
+  readonly labels: Labels;
+  readonly sharedLabels: Labels;
+  readonly value: number;
+  readonly metricName: string;
+}
+
 /** Cumulative `_bucket`, `_sum` and `_count` samples of counted histograms. */
-function histogramSamples(name: string, rows: Iterable<Row<BucketCounts>>): Array<{ labels: Labels; value: number; metricName: string }> {
-  const samples: Array<{ labels: Labels; value: number; metricName: string }> = [];
+function histogramSamples(name: string, rows: Iterable<Row<BucketCounts>>): HistogramSample[] {
+  const samples: HistogramSample[] = [];
   for (const [labels, counts] of rows) {
     let cumulative = 0;
     counts.bounds.forEach((le, i) => {
       cumulative += counts.slots[i] ?? 0;
-      samples.push({ labels: { ...labels, le }, value: cumulative, metricName: `${name}_bucket` });
+      samples.push({ labels: { ...labels, le }, sharedLabels: {}, value: cumulative, metricName: `${name}_bucket` });
     });
     cumulative += counts.slots[counts.bounds.length] ?? 0;
-    samples.push({ labels: { ...labels, le: '+Inf' }, value: cumulative, metricName: `${name}_bucket` });
-    samples.push({ labels, value: counts.sum, metricName: `${name}_sum` });
-    samples.push({ labels, value: counts.count, metricName: `${name}_count` });
+    samples.push({ labels: { ...labels, le: '+Inf' }, sharedLabels: {}, value: cumulative, metricName: `${name}_bucket` });
+    samples.push({ labels: { ...labels }, sharedLabels: {}, value: counts.sum, metricName: `${name}_sum` });
+    samples.push({ labels: { ...labels }, sharedLabels: {}, value: counts.count, metricName: `${name}_count` });
   }
   return samples;
 }
