@@ -13,6 +13,7 @@ const COMPARISONS = [
   ['ref-copy', 'raw'],
   ['mh', 'raw'],
   ['mh', 'ref-copy'],
+  ['mh-metrics', 'mh'],
   ['ref-forawait', 'raw'],
   ['forawait', 'raw'],
   ['forawait', 'ref-forawait'],

@@ -2,7 +2,7 @@ import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from '
 import { kBeginClose, kCork, kLogEvent, kTimings, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
-import type { HandlerTimings } from './handler-timings.js';
+import { BATCH_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
 import type { Message } from './message.js';
@@ -113,8 +113,9 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   #forceUntil = 0;
   #waiters: FlushWaiter[] = [];
   readonly #timings: HandlerTimings | undefined;
-  // performance.now() when the batch being handled was handed over (only when timed).
-  #flushStarted = 0;
+  // performance.now() when the batch being handled was handed over; -1 when it is not timed.
+  #flushStarted = -1;
+  #calls = 0;
 
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings) {
     super();
@@ -193,7 +194,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     const batch = this.#take();
     this.#taken += batch.length;
     this.#flushing = true;
-    if (this.#timings !== undefined) this.#flushStarted = performance.now();
+    this.#flushStarted = this.#timings !== undefined && this.#calls++ % BATCH_TIMING_SAMPLE === 0 ? performance.now() : -1;
     let result: unknown;
     const args = this.#args;
     args[args.length - 1] = batch;
@@ -219,7 +220,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   /** Reports the batch call's duration when the app times handlers (metrics on). */
   #timed(): void {
     const timings = this.#timings;
-    if (timings !== undefined) timings.record(this.#conn.route, 'batch', performance.now() - this.#flushStarted);
+    if (this.#flushStarted >= 0 && timings !== undefined) timings.record(this.#conn.route, 'batch', performance.now() - this.#flushStarted);
   }
 
   readonly #onFulfilled = (value: unknown): void => {

@@ -3,7 +3,7 @@ import { kCork, kTimings, type MessageConsumer } from './connection-internals.js
 import { checkConsecutiveErrors, closeForQueueOverflow, replyWithError } from './message-failure.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
-import type { HandlerTimings } from './handler-timings.js';
+import { MESSAGE_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { settleQueued, type Message } from './message.js';
 import { messageId, sendReply } from './reply.js';
@@ -110,6 +110,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   readonly #args: unknown[] | undefined;
   readonly #settings: Settings;
   readonly #timings: HandlerTimings | undefined;
+  #calls = 0;
   #queue: (Message | undefined)[] | undefined = undefined;
   #head = 0;
   #running = 0;
@@ -161,7 +162,8 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
 
   #start(msg: Message): void {
     this.#running++;
-    const started = this.#timings === undefined ? 0 : performance.now();
+    // -1: this call is not timed (metrics off, or not in the sample).
+    const started = this.#timings !== undefined && this.#calls++ % MESSAGE_TIMING_SAMPLE === 0 ? performance.now() : -1;
     let id: string | number | undefined;
     let result: unknown;
     try {
@@ -201,7 +203,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   /** Reports the call's duration when the app times handlers (metrics on). */
   #timed(started: number): void {
     const timings = this.#timings;
-    if (timings !== undefined) timings.record(this.#conn.route, 'message', performance.now() - started);
+    if (started >= 0 && timings !== undefined) timings.record(this.#conn.route, 'message', performance.now() - started);
   }
 
   #call(value: unknown): unknown {
