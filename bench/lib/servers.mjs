@@ -26,6 +26,12 @@ export const SERVERS = {
     policiesPath: '/echo-policies',
     reference: 'ref-copy',
   },
+  'mh-metrics-own': {
+    label: 'Kindling messageHandler, metrics on without default process metrics',
+    file: 'kindling-ws-echo-metrics-no-defaults.mjs',
+    path: '/echo',
+    reference: 'ref-copy',
+  },
   forawait: {
     label: 'Kindling for await',
     file: 'kindling-ws-echo-forawait.mjs',
