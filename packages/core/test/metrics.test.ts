@@ -1,79 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import WebSocket from 'ws';
-import { App, Router, batchHandler, messageHandler } from '@kindling/core';
+import { App, Router } from '@kindling/core';
 import { failOnEscapedErrors } from './fixtures.js';
-import { pipelinedGets, sample, samples, systemBinary } from './ops-fixtures.js';
+import { echoRouter, eventually, open, scrape } from './metrics-fixtures.js';
+import { sample, samples, systemBinary } from './ops-fixtures.js';
 
 failOnEscapedErrors();
-
-interface Client {
-  readonly socket: WebSocket;
-  readonly messages: string[];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  next(): Promise<string>;
-}
-
-async function open(url: string): Promise<Client> {
-  const socket = new WebSocket(url);
-  const messages: string[] = [];
-  const waiters: Array<(text: string) => void> = [];
-  let read = 0;
-  socket.on('message', (data) => {
-    messages.push(data.toString());
-    const waiter = waiters.shift();
-    if (waiter !== undefined) waiter(messages[read++] as string);
-  });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
-  await new Promise<void>((resolve, reject) => {
-    socket.once('open', () => resolve());
-    socket.once('error', reject);
-  });
-  const next = () => (read < messages.length ? Promise.resolve(messages[read++] as string) : new Promise<string>((resolve) => waiters.push(resolve)));
-  return { socket, messages, closed, next };
-}
-
-async function scrape(port: number, path = '/metrics'): Promise<{ status: number; type: string | null; text: string }> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`);
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
-}
-
-/** The series names with labels, without values. */
-function series(text: string): string[] {
-  return samples(text).map((line) => line.slice(0, line.lastIndexOf(' ')));
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await check()) return;
-    await delay(10);
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-function echoRouter(): Router {
-  return new Router()
-    .get('/items/{id}', () => 'item')
-    .websocket(
-      '/echo',
-      messageHandler((_ws, msg) => {
-        if (msg.type === 'text' && msg.text === 'boom') throw new Error('handler failed');
-        return msg;
-      }),
-    )
-    .websocket('/json', messageHandler((_ws, value) => value, { json: true }))
-    .websocket('/ingest', batchHandler((ws, msgs) => void ws.send(String(msgs.length)), { size: 2, timeoutMs: 60_000 }))
-    .websocket('/limited', (ws) => ws.keepOpen(), { rateLimit: { messages: 1, perMs: 60_000, policy: 'drop' } })
-    .websocket('/topics', messageHandler((ws, msg) => {
-      if (msg.type !== 'text') return;
-      ws.subscribe(msg.text);
-      ws.publish(msg.text, 'x');
-    }));
-}
 
 describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
   it('counts what the clients did: connections, upgrades, messages, bytes, closes, handler calls and errors, HTTP by route pattern; app.metrics() has the totals', async () => {
@@ -145,40 +78,6 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
     }
   });
 
-  it('series stay flat when 10,000 distinct paths, upgrade paths and topics arrive', async () => {
-    const app = new App(echoRouter(), { logger: false, metrics: { defaultMetrics: false } });
-    const port = await app.listen(0, '127.0.0.1');
-    try {
-      const topics = await open(`ws://127.0.0.1:${port}/topics`);
-      const warmUp = async (i: number) => {
-        await fetch(`http://127.0.0.1:${port}/missing/${i}`).then((r) => r.text());
-        await fetch(`http://127.0.0.1:${port}/items/${i}`).then((r) => r.text());
-      };
-      await warmUp(0);
-      await assert.rejects(open(`ws://127.0.0.1:${port}/nope/0`), /404/);
-      topics.socket.send('topic-0');
-      await eventually(async () => sample((await scrape(port)).text, 'kindling_ws_messages_received_total{route="/topics"}') === 1, 'the first topic message arrived');
-      const first = series((await scrape(port)).text);
-
-      for (let i = 1; i <= 10_000; i += 2000) {
-        const chunk = Array.from({ length: 2000 }, (_, k) => i + k);
-        const [missing, items] = await Promise.all([pipelinedGets(port, chunk.map((n) => `/missing/${n}`)), pipelinedGets(port, chunk.map((n) => `/items/${n}`))]);
-        assert.ok(missing.every((s) => s === 404) && items.every((s) => s === 200));
-      }
-      for (let i = 1; i <= 10_000; i++) topics.socket.send(`topic-${i}`);
-      for (let i = 1; i <= 200; i += 50) await Promise.all(Array.from({ length: 50 }, (_, k) => assert.rejects(open(`ws://127.0.0.1:${port}/nope/${i + k}`), /404/)));
-      await eventually(async () => sample((await scrape(port)).text, 'kindling_ws_messages_received_total{route="/topics"}') === 10_001, 'every topic message arrived');
-      const text = (await scrape(port)).text;
-      assert.deepEqual(series(text), first, 'the same series as before the flood');
-      assert.equal(sample(text, 'kindling_http_requests_total{route="(none)",method="GET",status="404"}'), 10_001);
-      assert.equal(sample(text, 'kindling_http_requests_total{route="/items/{id}",method="GET",status="200"}'), 10_001);
-      assert.ok(!text.includes('topic-'), 'no topic becomes a label');
-      topics.socket.close();
-    } finally {
-      await app.shutdown({ timeoutMs: 2000 });
-    }
-  });
-
   it('passes `promtool check metrics` (Debian prometheus package)', async (t) => {
     const promtool = systemBinary('promtool', 'prometheus');
     if (promtool === undefined) return t.skip('promtool is not installed');
@@ -217,39 +116,5 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
     assert.throws(() => new App(router, { logger: false, metrics: { path: 'metrics' } }), /metrics\.path must start with '\/'/);
     assert.throws(() => new App(router, { logger: false, metrics: { buckets: { http: [1, 0.5] } } }), /metrics\.buckets\.http must be .*ascending/);
     assert.throws(() => new App(router, { logger: false, metrics: { prefix: 'bad-prefix' } }), /metrics\.prefix/);
-  });
-
-  it('without prom-client installed: metrics is a clear start-up error naming the package; an app without metrics never loads it', async () => {
-    // A module hook makes `prom-client` unresolvable in a child process, as if it were not installed.
-    const hook = `data:text/javascript,${encodeURIComponent(`
-      export async function resolve(specifier, context, next) {
-        if (specifier === 'prom-client') throw Object.assign(new Error("Cannot find package 'prom-client'"), { code: 'ERR_MODULE_NOT_FOUND' });
-        return next(specifier, context);
-      }`)}`;
-    const script = (metrics: boolean) => `
-      import { register } from 'node:module';
-      register(${JSON.stringify(hook)});
-      const { App, Router } = await import('@kindling/core');
-      const app = new App(new Router().get('/', () => 'ok'), { logger: false, metrics: ${String(metrics)} });
-      try {
-        const port = await app.listen(0, '127.0.0.1');
-        const res = await fetch('http://127.0.0.1:' + port + '/');
-        process.stdout.write('LISTENING ' + res.status + '\\n');
-        await app.shutdown();
-      } catch (err) {
-        process.stdout.write('ERROR ' + err.message + '\\n');
-      }
-    `;
-    const cwd = fileURLToPath(new URL('.', import.meta.url));
-    const run = (metrics: boolean) =>
-      new Promise<string>((resolve) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', script(metrics)], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (chunk) => (out += chunk));
-        child.on('exit', () => resolve(out.trim()));
-      });
-    const [withMetrics, without] = await Promise.all([run(true), run(false)]);
-    assert.match(withMetrics, /^ERROR metrics is on, but the optional peer dependency 'prom-client' is not installed: run `npm install prom-client`/);
-    assert.equal(without, 'LISTENING 200');
   });
 });
