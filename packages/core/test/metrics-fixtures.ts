@@ -44,9 +44,9 @@ export function series(text: string): string[] {
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Polls `check` every 10 ms, up to 2 s. */
+/** Polls `check` every 10 ms, 1,000 times at most. */
 export async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1000; i++) {
     if (await check()) return;
     await delay(10);
   }
