@@ -97,22 +97,24 @@ describe('health: liveness and readiness', { timeout: 60_000 }, () => {
     try {
       const hold = await connect(`ws://127.0.0.1:${port}/hold`);
       assert.ok('socket' in hold);
-      assert.equal((await ready.get('/health/ready')).status, 200);
+      assert.equal((await getJson(port, '/health/ready')).status, 200);
+      // Requests under way as shutdown starts (a load balancer's check, a Prometheus scrape).
+      const [readyLater, liveLater, metricsLater, workLater] = [ready.begin('/health/ready'), live.begin('/health/live'), metrics.begin('/metrics'), work.begin('/work')];
       const shutdown = app.shutdown({ timeoutMs: 10_000 });
       assert.equal(await hold.closed, 1001);
       assert.equal(await canConnect(port), false, 'the listen socket is closed');
-      const notReady = await ready.get('/health/ready');
+      const notReady = await readyLater();
       assert.equal(notReady.status, 503);
       assert.deepEqual(JSON.parse(notReady.body), {
         status: 'unavailable',
         failing: ['draining', 'probe'],
         checks: { listening: { ok: true }, draining: { ok: false, detail: 'shutdown in progress' }, probe: { ok: false, detail: 'not run: the app is not serving' } },
       });
-      assert.equal((await live.get('/health/live')).status, 200);
-      const scraped = await metrics.get('/metrics');
+      assert.equal((await liveLater()).status, 200);
+      const scraped = await metricsLater();
       assert.equal(scraped.status, 200, 'a scrape during shutdown is answered');
       assert.equal(sample(scraped.body, 'kindling_ws_closes_total{route="/hold",code="1001",initiated_by="server"}'), 1);
-      assert.equal((await work.get('/work')).status, 503);
+      assert.equal((await workLater()).status, 503);
       release.resolve();
       assert.deepEqual(await shutdown, { closed: 1, forced: 0 });
     } finally {

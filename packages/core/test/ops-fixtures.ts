@@ -22,7 +22,9 @@ export interface RawResponse {
 
 /**
  * A TCP connection opened now and used for requests later: it stays accepted after the listen
- * socket closes, which is how a load balancer or Prometheus with keep-alive reaches a draining app.
+ * socket closes, which is how a load balancer or Prometheus with keep-alive reaches a draining
+ * app. (The node engine closes connections that are idle when shutdown starts; one with a
+ * request under way, see {@link KeepAliveSocket.begin}, is served on both engines.)
  */
 export class KeepAliveSocket {
   readonly #socket: Socket;
@@ -49,7 +51,23 @@ export class KeepAliveSocket {
 
   /** Sends `GET path` and reads one response (Content-Length framed). Rejects after 5 s. */
   get(path: string): Promise<RawResponse> {
-    this.#socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n`);
+    return this.begin(path)();
+  }
+
+  /**
+   * Sends all of `GET path` but the blank line that ends its headers, so the connection counts
+   * as busy with a request (an engine closing idle connections at shutdown leaves it open).
+   * Returns the function that sends the rest and reads the response.
+   */
+  begin(path: string): () => Promise<RawResponse> {
+    this.#socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n`);
+    return () => {
+      this.#socket.write('\r\n');
+      return this.#response(path);
+    };
+  }
+
+  #response(path: string): Promise<RawResponse> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no complete response to GET ${path} within 5 s`)), 5000);
       const check = () => {
