@@ -38,7 +38,7 @@ const FULL = {
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'] },
   memory: {
     conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 50_000, settledMaxMs: 60_000,
-    servers: ['raw', 'mh', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'],
+    servers: ['raw', 'mh', 'mh-metrics', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'],
   },
   heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'node-7', 'ws', 'fastify'] },

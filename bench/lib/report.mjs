@@ -118,7 +118,12 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     const r = shared[ratioKey('events', 'mh')];
     ratioRow('events() request-with-reply echo ≥ 0.90 × messageHandler echo', Boolean(byId['shared-core']), r ?? Number.NaN, 0.9, `${fmtRatio(r)} (shared core)`);
   }
-  for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`']]) {
+  {
+    // Metrics on against metrics off, the same handler on the same engine, sharing a core.
+    const r = shared[ratioKey('mh-metrics', 'mh')];
+    ratioRow('messageHandler echo, metrics on ≥ 0.98 × metrics off (shared core)', byId['shared-core'] !== undefined, r, 0.98);
+  }
+  for (const [id, label] of [['mh', 'messageHandler'], ['mh-metrics', 'messageHandler, metrics on'], ['forawait', '`for await`']]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
     const v = mem[id];
     if (!byId.memory) rows.push([what, '—', 'not run']);

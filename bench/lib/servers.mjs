@@ -17,6 +17,21 @@ export const SERVERS = {
     policiesPath: '/echo-policies',
     reference: 'ref-copy',
   },
+  // The same echo with Prometheus metrics on (prom-client loaded, handlers timed): the shared-core
+  // group compares it with 'mh' (target ≥ 0.98), the memory group reports its idle cost.
+  'mh-metrics': {
+    label: 'Kindling messageHandler, metrics on',
+    file: 'kindling-ws-echo-metrics.mjs',
+    path: '/echo',
+    policiesPath: '/echo-policies',
+    reference: 'ref-copy',
+  },
+  'mh-metrics-own': {
+    label: 'Kindling messageHandler, metrics on without default process metrics',
+    file: 'kindling-ws-echo-metrics-no-defaults.mjs',
+    path: '/echo',
+    reference: 'ref-copy',
+  },
   forawait: {
     label: 'Kindling for await',
     file: 'kindling-ws-echo-forawait.mjs',

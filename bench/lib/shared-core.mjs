@@ -13,6 +13,8 @@ const COMPARISONS = [
   ['ref-copy', 'raw'],
   ['mh', 'raw'],
   ['mh', 'ref-copy'],
+  ['mh-metrics', 'mh'],
+  ['mh-metrics-own', 'mh'],
   ['ref-forawait', 'raw'],
   ['forawait', 'raw'],
   ['forawait', 'ref-forawait'],

@@ -13,11 +13,12 @@ export const POLICIES = {
  * The engine is `KINDLING_ENGINE` (`uws` when unset), forced: where native uWS cannot load the
  * server fails to start instead of measuring another engine.
  * @param {import('@kindling/core').Router} router
+ * @param {import('@kindling/core').AppOptions} [options] more app options (e.g. `metrics`)
  * @returns {Promise<import('@kindling/core').App>} the listening app
  */
-export async function serve(router) {
+export async function serve(router, options = {}) {
   const engine = process.env.KINDLING_ENGINE === 'node' ? 'node' : 'uws';
-  const app = new App(router, { logger: false, engine });
+  const app = new App(router, { ...options, logger: false, engine });
   const port = await app.listen(Number(process.argv[2] ?? 0), '127.0.0.1');
   ready(port, () => app.shutdown({ timeoutMs: 1_000 }));
   return app;

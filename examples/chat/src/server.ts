@@ -18,8 +18,16 @@ const logger: LoggerSetting =
     : { level, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,event', singleLine: true } } };
 
 const rooms = new ChatRooms();
-const app = new App(createChatRouter({ token }, rooms), { logger, ...(redisUrl ? { bus: redisBus({ url: redisUrl }, { prefix: 'chat' }) } : {}) });
+// Operations: Prometheus metrics at /metrics, and /health/live + /health/ready for a load
+// balancer, readiness including a real WebSocket round trip to the app itself.
+const app = new App(createChatRouter({ token }, rooms), {
+  logger,
+  metrics: true,
+  health: { probe: true },
+  ...(redisUrl ? { bus: redisBus({ url: redisUrl }, { prefix: 'chat' }) } : {}),
+});
 if (redisUrl) rooms.usePresence(app.presence);
-// handleSignals: SIGINT / SIGTERM stop accepting, close every connection with 1001, then exit.
+// handleSignals: SIGINT / SIGTERM stop accepting, close every connection with 1001, run the
+// onClose hooks, and let the process end by itself.
 const bound = await app.listen({ port, handleSignals: true });
 app.log.info(`chat on http://localhost:${bound}/?token=${encodeURIComponent(token)}`);

@@ -55,6 +55,11 @@ test('the server logs readable lines, serves the page, and on SIGTERM closes con
     assert.equal(page.status, 200);
     assert.match(page.type, /^text\/html/);
     assert.match(page.body, /<title>Kindling chat<\/title>/);
+    const ready = await fetchPage(server.port, '/health/ready');
+    assert.equal(ready.status, 200, ready.body);
+    const metrics = await fetchPage(server.port, '/metrics');
+    assert.equal(metrics.status, 200);
+    assert.match(metrics.body, /^kindling_ws_upgrades_total\{route="\/health\/probe",status="101"\} 1$/m);
 
     const ws = await RawWebSocket.connect(server.port, '/chat/lobby/ada?token=secret');
     server.child.kill('SIGTERM');

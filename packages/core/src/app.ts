@@ -13,12 +13,19 @@ import {
 import type { Engine, EngineName, EngineServer, EngineSetting } from './engine/engine.js';
 import { selectEngine } from './engine/select-engine.js';
 import { HttpPipeline, type HttpLimits } from './http/http-pipeline.js';
+import { HealthRoutes } from './health/health-routes.js';
+import { resolveHealthOptions, type HealthSetting } from './health/health-options.js';
 import { createLogger, type Logger, type LoggerSetting } from './logger.js';
+import { AppStats } from './metrics/app-stats.js';
+import { MetricsEndpoint } from './metrics/metrics-endpoint.js';
+import { DEFAULT_BUCKETS, resolveMetricsOptions, type MetricsSetting } from './metrics/metrics-options.js';
 import { compileRoutes, type CompiledRoutes } from './router/compiled-routes.js';
 import type { Router } from './router/router.js';
 import type { WebSocketRouteOptions } from './router/websocket-route-options.js';
 import { checkAppOptions, pickConnectionOptions } from './server/app-options-check.js';
+import { CloseHooks, type CloseHook } from './server/close-hooks.js';
 import { Lifecycle, type LifecyclePhase } from './server/lifecycle.js';
+import { OpsRoutes } from './server/ops-routes.js';
 import { installSignalHandlers } from './server/signals.js';
 import { resolveTls, type ResolvedTls, type TlsFiles, type TlsSetting } from './server/tls.js';
 import { IpLimits, resolveIpLimits, type RouteIpLimits } from './upgrade/ip-limits.js';
@@ -63,6 +70,14 @@ export interface AppOptions {
    * @default localBus() (publishes reach this app's connections only)
    */
   bus?: TopicBus;
+  /**
+   * Serve Prometheus metrics (needs the optional peer dependency `prom-client`, loaded at
+   * `listen()`). See docs/metrics.md.
+   * @default false
+   */
+  metrics?: MetricsSetting;
+  /** Serve `/health/live` and `/health/ready` (optionally with a WebSocket self-probe). See docs/health.md. @default false */
+  health?: HealthSetting;
 }
 
 /** Options for {@link App.listen}. */
@@ -71,8 +86,14 @@ export interface ListenOptions {
   port?: number;
   /** @default '0.0.0.0' */
   host?: string;
-  /** Shut down gracefully on SIGINT/SIGTERM. @default false */
+  /**
+   * Shut down gracefully on SIGINT/SIGTERM and let the process end by itself (exit 1 only if
+   * something holds it past the deadline; a second signal exits at once). See docs/shutdown.md.
+   * @default false
+   */
   handleSignals?: boolean;
+  /** The shutdown deadline a signal starts with (see {@link ShutdownOptions.timeoutMs}). @default 10000 */
+  shutdownTimeoutMs?: number;
   /**
    * Let other processes bind the same port (SO_REUSEPORT) so the kernel spreads connections
    * over them. Off by default: a second server on a taken port is then an error instead of
@@ -108,6 +129,14 @@ export interface AppMetrics {
   readonly rateLimitedMessages: number;
   /** The topic bus: kind, up, and its publish counts (see docs/scaling.md). */
   readonly bus: BusStats;
+  /** WebSocket messages received since start (open and closed connections). */
+  readonly messagesIn: number;
+  /** WebSocket messages sent since start (written or buffered). */
+  readonly messagesOut: number;
+  /** Payload bytes received over WebSockets since start. */
+  readonly bytesIn: number;
+  /** Payload bytes sent over WebSockets since start. */
+  readonly bytesOut: number;
 }
 
 /** What shutdown did: connections closed cleanly and those terminated at the deadline. */
@@ -146,6 +175,10 @@ export class App {
   #tls: ResolvedTls | undefined;
   #shutdown: Promise<ShutdownResult> | undefined;
   #removeSignalHandlers: (() => void) | undefined;
+  readonly #stats: AppStats;
+  readonly #metricsEndpoint: MetricsEndpoint | undefined;
+  readonly #health: HealthRoutes | undefined;
+  readonly #closeHooks = new CloseHooks();
 
   constructor(router: Router, options: AppOptions = {}) {
     checkAppOptions(options);
@@ -156,8 +189,23 @@ export class App {
     this.log = createLogger(options.logger);
     if (selected.fallbackReason !== undefined) this.log.warn({ event: 'engine.fallback', engine: this.engine }, selected.fallbackReason);
     const defaults = options.websocket ?? {};
+    const table = router.routeTable();
+    // Metrics, health: see metrics/ and health/. Their routes join the table before it compiles.
+    const metricsOptions = resolveMetricsOptions(options.metrics);
+    const healthOptions = resolveHealthOptions(options.health);
+    this.#stats = new AppStats(metricsOptions?.buckets ?? DEFAULT_BUCKETS);
+    const ops = new OpsRoutes(table, this.#lifecycle);
+    if (metricsOptions !== undefined) {
+      this.#metricsEndpoint = new MetricsEndpoint(metricsOptions);
+      this.#metricsEndpoint.register(ops);
+      this.#lifecycle.observer = this.#stats;
+    }
+    if (healthOptions !== undefined) {
+      this.#health = new HealthRoutes(healthOptions, this.#lifecycle);
+      this.#health.register(ops);
+    }
     this.#routes = compileRoutes(
-      router.routeTable(),
+      table,
       (route, pattern, origin) => {
         const merged = { ...defaults, ...route };
         try {
@@ -171,7 +219,16 @@ export class App {
       },
       { strictTrailingSlash: options.strictTrailingSlash ?? false },
     );
-    this.#hub = new ConnectionHub({ logger: this.log, onClose: (conn) => this.#releaseIpSlot(conn), ...(options.bus ? { bus: options.bus } : {}) });
+    const stats = this.#stats;
+    this.#hub = new ConnectionHub({
+      logger: this.log,
+      onClose: (conn, info) => {
+        this.#releaseIpSlot(conn);
+        stats.connectionClosed(conn, info);
+      },
+      ...(options.bus ? { bus: options.bus } : {}),
+      ...(metricsOptions !== undefined ? { onEvent: (conn, fields) => stats.event(conn, fields), timings: stats } : {}),
+    });
   }
 
   /**
@@ -235,7 +292,23 @@ export class App {
       connections: this.#hub.connections.size,
       ...this.#hub.counters,
       bus: this.#hub.bus.stats(),
+      ...this.#stats.totals(this.#hub.connections),
     };
+  }
+
+  /**
+   * Registers cleanup to run at shutdown, after every connection closed: hooks run newest
+   * first, each until it settles or the shutdown deadline passes; errors are logged, not
+   * thrown. See docs/shutdown.md.
+   * @example
+   * ```ts
+   * const pool = await openPool();
+   * app.onClose(() => pool.end());
+   * ```
+   */
+  onClose(hook: CloseHook): this {
+    this.#closeHooks.add(hook);
+    return this;
   }
 
   /**
@@ -260,6 +333,7 @@ export class App {
     if (this.#lifecycle.phase !== 'idle') throw new Error(`App cannot listen: it is ${this.#lifecycle.phase}`);
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
+    await this.#metricsEndpoint?.start({ stats: this.#stats, connections: this.#hub.connections, wsRoutes: this.#routes.websocket.routes().map((r) => r.pattern) });
     const server = await this.#createServer();
     try {
       await this.#startBus();
@@ -277,7 +351,8 @@ export class App {
     }
     this.#server = server;
     this.#lifecycle.phase = 'listening';
-    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this);
+    this.#health?.readiness.listening(`${this.#tls ? 'wss' : 'ws'}://${loopbackFor(bindHost)}:${this.#port}`);
+    if (options.handleSignals) this.#removeSignalHandlers = installSignalHandlers(this, options.shutdownTimeoutMs ?? 10_000);
     this.log.info({ event: 'app.listen', host: bindHost, port: this.#port, tls: this.#tls !== undefined, engine: this.engine }, 'app.listen');
     return this.#port;
   }
@@ -302,7 +377,6 @@ export class App {
     const deadline = performance.now() + timeoutMs;
     this.log.info({ event: 'app.shutdown', timeoutMs }, 'app.shutdown');
     this.#lifecycle.phase = 'draining';
-    this.#removeSignalHandlers?.();
     this.#server?.stopListening();
     await Promise.race([this.#lifecycle.whenIdle(), delay(Math.max(0, deadline - performance.now()))]);
     const result = await this.#hub.closeAll({
@@ -315,6 +389,8 @@ export class App {
     // Idle keep-alive connections and anything left: the process needs no forced exit.
     this.#server?.close();
     await this.#tls?.dispose();
+    await this.#closeHooks.run(deadline, this.log);
+    this.#removeSignalHandlers?.();
     this.log.info({ event: 'app.closed', ...result }, 'app.closed');
     return result;
   }
@@ -370,6 +446,13 @@ export class App {
     app.any(http.handle);
     return app;
   }
+}
+
+/** Where the app reaches itself (the readiness probe): loopback for a wildcard bind. */
+function loopbackFor(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function delay(ms: number): Promise<void> {

@@ -2,6 +2,9 @@ import 'reflect-metadata';
 
 export { App } from './app.js';
 export type { AppMetrics, AppOptions, ListenOptions, ShutdownOptions, ShutdownResult, WebSocketDefaults } from './app.js';
+export type { MetricsBuckets, MetricsOptions, MetricsRegistry, MetricsSetting } from './metrics/metrics-options.js';
+export type { HealthOptions, HealthSetting, ProbeOptions } from './health/health-options.js';
+export type { CloseHook } from './server/close-hooks.js';
 export type { LifecyclePhase } from './server/lifecycle.js';
 export { serve } from './serve/serve.js';
 export type { CreateApp, Server, ThreadContext } from './serve/serve.js';

@@ -1,7 +1,8 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kBeginClose, kCork, kLogEvent, type MessageConsumer } from './connection-internals.js';
+import { kBeginClose, kCork, kLogEvent, kTimings, type MessageConsumer } from './connection-internals.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
+import { BATCH_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { closeForError } from './handler-runner.js';
 import type { Message } from './message.js';
@@ -111,6 +112,10 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
   #taken = 0;
   #forceUntil = 0;
   #waiters: FlushWaiter[] = [];
+  readonly #timings: HandlerTimings | undefined;
+  // performance.now() when the batch being handled was handed over; -1 when it is not timed.
+  #flushStarted = -1;
+  #calls = 0;
 
   constructor(conn: WebSocketConnection, fn: (...args: unknown[]) => unknown, args: unknown[], settings: Settings) {
     super();
@@ -119,6 +124,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#args = withSlot(args);
     this.#size = settings.size;
     this.#timeoutMs = settings.timeoutMs;
+    this.#timings = conn[kTimings];
     this.#maxBuffered = settings.maxBuffered ?? Math.max(settings.size, conn.options.maxQueuedMessages);
   }
 
@@ -188,6 +194,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
     const batch = this.#take();
     this.#taken += batch.length;
     this.#flushing = true;
+    this.#flushStarted = this.#timings !== undefined && this.#calls++ % BATCH_TIMING_SAMPLE === 0 ? performance.now() : -1;
     let result: unknown;
     const args = this.#args;
     args[args.length - 1] = batch;
@@ -195,6 +202,7 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
       result = this.#fn.apply(undefined, args);
     } catch (err) {
       this.#flushing = false;
+      this.#timed();
       this.#failed(err, batch.length);
       return;
     } finally {
@@ -205,17 +213,26 @@ class BatchDispatcher extends HandlerCompletion implements MessageConsumer {
       return;
     }
     this.#flushing = false;
+    this.#timed();
     this.#reply(result);
+  }
+
+  /** Reports the batch call's duration when the app times handlers (metrics on). */
+  #timed(): void {
+    const timings = this.#timings;
+    if (this.#flushStarted >= 0 && timings !== undefined) timings.record(this.#conn.route, 'batch', performance.now() - this.#flushStarted);
   }
 
   readonly #onFulfilled = (value: unknown): void => {
     this.#flushing = false;
+    this.#timed();
     this.#reply(value);
     this.#pump(true);
   };
 
   #onRejected(err: unknown, batchSize: number): void {
     this.#flushing = false;
+    this.#timed();
     this.#failed(err, batchSize);
     this.#pump(true);
   }

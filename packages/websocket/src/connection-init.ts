@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import type { CloseInfo } from './close-codes.js';
+import type { LogFields } from './connection-internals.js';
 import type { ConnectionOptions } from './connection-options.js';
 import type { WebSocketConnection } from './connection.js';
+import type { HandlerTimings } from './handler-timings.js';
 import type { IdSource } from './serial-id.js';
 
 /**
@@ -57,4 +59,8 @@ export interface ConnectionHooks {
   readonly unsubscribed?: (conn: WebSocketConnection, topic: string) => void;
   /** Called exactly once when the connection has closed. */
   readonly onClose?: (conn: WebSocketConnection, info: CloseInfo) => void;
+  /** Sees every lifecycle event the connection logs (whether or not its level is enabled), for counting. */
+  readonly onEvent?: (conn: WebSocketConnection, fields: LogFields) => void;
+  /** Times `messageHandler` / `batchHandler` calls when set. */
+  readonly timings?: HandlerTimings;
 }

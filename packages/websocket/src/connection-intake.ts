@@ -16,6 +16,7 @@ import type { SendResult } from './send-result.js';
  */
 export abstract class ConnectionIntake<TData = unknown> extends ConnectionIdentity<TData> {
   #messagesIn = 0;
+  #bytesIn = 0;
   #droppedIn = 0;
   #rateLimited = 0;
   #activity = 0;
@@ -42,6 +43,11 @@ export abstract class ConnectionIntake<TData = unknown> extends ConnectionIdenti
     return this.#messagesIn;
   }
 
+  /** Payload bytes of the messages received from the peer. */
+  get bytesIn(): number {
+    return this.#bytesIn;
+  }
+
   /**
    * Received messages never delivered to the handler: too large, arriving with the queue (or a
    * batch buffer) full, or over the rate limit.
@@ -66,6 +72,7 @@ export abstract class ConnectionIntake<TData = unknown> extends ConnectionIdenti
     // this small enough for V8 to inline the handler's dispatch into the engine's callback.
     this.#activity++;
     this.#messagesIn++;
+    this.#bytesIn += frame.byteLength;
     if (frame.byteLength > this.options.maxPayloadLength) return this.#tooLarge(frame.byteLength);
     const limiter = this.#limiter;
     if (limiter !== undefined && !limiter.admit(this)) return this.#overRateLimit(limiter);

@@ -38,6 +38,8 @@ export const kFlush = Symbol('kindling.flush');
 export const kCork = Symbol('kindling.cork');
 /** `number` — the connection's place in the id sequence (`ws.id` is its text); the registry's key. */
 export const kSerial = Symbol('kindling.serial');
+/** `HandlerTimings | undefined` — where `messageHandler` / `batchHandler` report call durations. */
+export const kTimings = Symbol('kindling.timings');
 /** The connection's heartbeat bookkeeping, owned by the hub's heartbeat wheels. */
 export const kHeartbeat = Symbol('kindling.heartbeat');
 

@@ -2,9 +2,10 @@ import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo
 import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
 import { ConnectionIntake } from './connection-intake.js';
 import { ClosingState } from './closing-state.js';
-import { kActivity, kBeginClose, kClosed, kCork, kDrain, kHandler, kHeartbeat, kKeptOpen, kLogEvent, kSendFrame } from './connection-internals.js';
+import { kActivity, kBeginClose, kClosed, kCork, kDrain, kHandler, kHeartbeat, kKeptOpen, kLogEvent, kSendFrame, kTimings, type LogFields, type LogLevel } from './connection-internals.js';
 import type { EngineSocket } from './engine-socket.js';
 import { ERROR_CODES } from './errors/error-codes.js';
+import type { HandlerTimings } from './handler-timings.js';
 import { liveFrameOf } from './message.js';
 import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
 
@@ -44,6 +45,9 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   #flags = 0;
   readonly #hooks: ConnectionHooks;
   #messagesOut = 0;
+  #bytesOut = 0;
+  #sendsBuffered = 0;
+  #sendsDropped = 0;
   // Bytes that may still be sent without asking uWS for the buffered amount: what was free at
   // the last check, less everything written to the socket since. Only this connection writes
   // to its socket unless it subscribed to a topic or compresses (then EXACT_BACKPRESSURE).
@@ -82,6 +86,21 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   /** Frames sent (written or buffered). */
   get messagesOut(): number {
     return this.#messagesOut;
+  }
+
+  /** Payload bytes of the frames sent (written or buffered). */
+  get bytesOut(): number {
+    return this.#bytesOut;
+  }
+
+  /** Sends that went to the send buffer under backpressure (counted in {@link messagesOut} too). */
+  get sendsBuffered(): number {
+    return this.#sendsBuffered;
+  }
+
+  /** Sends dropped at the backpressure limit (not counted in {@link messagesOut}). */
+  get sendsDropped(): number {
+    return this.#sendsDropped;
   }
 
   /** Bytes waiting in the send buffer; 0 once closed. */
@@ -269,6 +288,15 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     }
   }
 
+  override [kLogEvent](level: LogLevel, fields: LogFields): void {
+    super[kLogEvent](level, fields);
+    this.#hooks.onEvent?.(this, fields);
+  }
+
+  get [kTimings](): HandlerTimings | undefined {
+    return this.#hooks.timings;
+  }
+
   override [kActivity](): void {
     super[kActivity]();
     // A ping from the peer makes uWS queue a pong.
@@ -321,7 +349,13 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
       }
     }
     const status = ws.send(payload, isBinary, this.#hooks.compress);
-    if (status !== 2) this.#messagesOut++;
+    if (status === 2) {
+      this.#sendsDropped++;
+      return 'dropped';
+    }
+    this.#messagesOut++;
+    this.#bytesOut += typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+    if (status === 0) this.#sendsBuffered++;
     return sendResultOf(status);
   }
 
@@ -335,6 +369,7 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   }
 
   #overLimit(buffered: number): SendResult {
+    this.#sendsDropped++;
     if (this.options.closeOnBackpressureLimit) {
       this[kLogEvent]('warn', { event: 'ws.backpressure_limit', bufferedAmount: buffered, maxBackpressure: this.options.maxBackpressure });
       const { closeCode, message } = ERROR_CODES.BACKPRESSURE_LIMIT;

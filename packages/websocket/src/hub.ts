@@ -6,6 +6,7 @@ import type { EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection-internals.js';
 import { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
+import type { HandlerTimings } from './handler-timings.js';
 import { Heartbeats } from './heartbeat.js';
 import { IdleTimeout } from './idle-timeout.js';
 import { ConnectionRegistry } from './registry.js';
@@ -29,6 +30,10 @@ export interface ConnectionHubOptions {
    * @default localBus() (nothing leaves this app)
    */
   bus?: TopicBus;
+  /** Sees every lifecycle event a connection logs (`ws.handler_error`, ...), for metrics. */
+  onEvent?: ConnectionHooks['onEvent'];
+  /** Times `messageHandler` / `batchHandler` calls (metrics); unset: no timing at all. */
+  timings?: HandlerTimings;
 }
 
 /** Policy counts of a hub since it was created (see {@link ConnectionHub.counters}). */
@@ -90,6 +95,8 @@ export class ConnectionHub {
   readonly #heartbeats: Heartbeats;
   readonly #onClose: ((conn: WebSocketConnection, info: CloseInfo) => void) | undefined;
   readonly #spentInit: ConnectionInit;
+  readonly #onEvent: ConnectionHooks['onEvent'];
+  readonly #timings: HandlerTimings | undefined;
   #rateLimited = 0;
   #app: Publisher | undefined;
   #compress = false;
@@ -99,6 +106,8 @@ export class ConnectionHub {
     this.#onClose = options.onClose;
     this.bus = options.bus ?? localBus();
     this.#interest = isLocalBus(this.bus) ? undefined : new TopicInterest(this.bus);
+    this.#onEvent = options.onEvent;
+    this.#timings = options.timings;
     this.sweeper = new Sweeper((err) => this.#log.error({ event: 'ws.sweep_error', err }, 'ws.sweep_error'));
     this.#heartbeats = new Heartbeats(this.sweeper);
     this.#spentInit = Object.freeze({
@@ -147,6 +156,8 @@ export class ConnectionHub {
       publish: (topic, payload, isBinary) => this.#app?.publish(topic, payload, isBinary, this.#compress) ?? false,
       onClose: (conn, info) => this.#closed(conn, info),
       ...this.#topicHooks(),
+      ...(this.#onEvent !== undefined ? { onEvent: this.#onEvent } : {}),
+      ...(this.#timings !== undefined ? { timings: this.#timings } : {}),
     };
     return createSocketBehavior(options, {
       open: (ws) => this.#open(ws, hooks),

@@ -17,6 +17,8 @@ export {
 export type { CloseInfo } from './close-codes.js';
 
 export type { ConnectionHooks, ConnectionInit, SocketUserData } from './connection-init.js';
+export { BATCH_TIMING_SAMPLE, MESSAGE_TIMING_SAMPLE } from './handler-timings.js';
+export type { HandlerTimings, TimedHandlerKind } from './handler-timings.js';
 export { DEFAULT_CONNECTION_OPTIONS, resolveConnectionOptions } from './connection-options.js';
 export type { ConnectionOptions } from './connection-options.js';
 export { WebSocketConnection } from './connection.js';

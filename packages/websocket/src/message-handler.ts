@@ -1,8 +1,9 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kCork, type MessageConsumer } from './connection-internals.js';
+import { kCork, kTimings, type MessageConsumer } from './connection-internals.js';
 import { checkConsecutiveErrors, closeForQueueOverflow, replyWithError } from './message-failure.js';
 import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
+import { MESSAGE_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';
 import { settleQueued, type Message } from './message.js';
 import { messageId, sendReply } from './reply.js';
@@ -108,6 +109,8 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
   // extracts nothing (then the handler is called as `fn(conn, msg)`).
   readonly #args: unknown[] | undefined;
   readonly #settings: Settings;
+  readonly #timings: HandlerTimings | undefined;
+  #calls = 0;
   #queue: (Message | undefined)[] | undefined = undefined;
   #head = 0;
   #running = 0;
@@ -120,6 +123,7 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
     this.#fn = fn;
     this.#args = args.length === 1 ? undefined : withSlot(args);
     this.#settings = settings;
+    this.#timings = conn[kTimings];
   }
 
   /** Messages are handled inside the engine's callback when the handler is idle. */
@@ -158,6 +162,8 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
 
   #start(msg: Message): void {
     this.#running++;
+    // -1: this call is not timed (metrics off, or not in the sample).
+    const started = this.#timings !== undefined && this.#calls++ % MESSAGE_TIMING_SAMPLE === 0 ? performance.now() : -1;
     let id: string | number | undefined;
     let result: unknown;
     try {
@@ -171,23 +177,33 @@ class MessageDispatcher extends HandlerCompletion implements MessageConsumer {
       }
     } catch (err) {
       this.#failed(err, id);
+      this.#timed(started);
       return this.#finishOne(false);
     }
     if (!isThenable(result)) {
       this.#succeeded(result);
+      this.#timed(started);
       return this.#finishOne(false);
     }
     // Closures only on this path: an idle connection holds none.
     result.then(
       (value: unknown) => {
         this.#succeeded(value);
+        this.#timed(started);
         this.#finishOne(true);
       },
       (err: unknown) => {
         this.#failed(err, id);
+        this.#timed(started);
         this.#finishOne(true);
       },
     );
+  }
+
+  /** Reports the call's duration when the app times handlers (metrics on). */
+  #timed(started: number): void {
+    const timings = this.#timings;
+    if (started >= 0 && timings !== undefined) timings.record(this.#conn.route, 'message', performance.now() - started);
   }
 
   #call(value: unknown): unknown {

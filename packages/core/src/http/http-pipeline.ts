@@ -55,7 +55,7 @@ export class HttpPipeline {
   };
 
   #route(exchange: Exchange, parts: RequestParts): void {
-    if (this.#lifecycle.draining) return exchange.finish(errorToResponse(new ServerDraining(), this.#log), '');
+    if (this.#lifecycle.refuses(parts.path)) return exchange.finish(errorToResponse(new ServerDraining(), this.#log), '');
     if (headerBytes(parts) > this.#limits.maxHeaderBytes) {
       return exchange.finish(errorToResponse(new HeadersTooLarge(this.#limits.maxHeaderBytes), this.#log), '', true);
     }
@@ -155,7 +155,7 @@ class Exchange {
    */
   chunkedBody: BodyReader | undefined = undefined;
   readonly requestId: string;
-  /** `performance.now()` at the start, or -1 when `http.request` lines are not logged. */
+  /** `performance.now()` at the start, or -1 when `http.request` lines are not logged and metrics are off. */
   readonly started: number;
   #ctx: RequestContext | undefined = undefined;
   #watching = false;
@@ -167,7 +167,7 @@ class Exchange {
     readonly lifecycle: Lifecycle,
   ) {
     // Debug (aborted requests) is below info: when info is off, neither line is written.
-    this.started = log.isLevelEnabled('info') || log.isLevelEnabled('debug') ? performance.now() : -1;
+    this.started = log.isLevelEnabled('info') || log.isLevelEnabled('debug') || lifecycle.observer !== undefined ? performance.now() : -1;
     this.requestId = resolveRequestId(parts.headers['x-request-id']);
   }
 
@@ -255,7 +255,9 @@ class Exchange {
   #complete(status: number, outcome?: 'aborted'): void {
     this.lifecycle.requestFinished();
     if (this.started < 0) return;
-    const durationMs = Math.round((performance.now() - this.started) * 1000) / 1000;
+    const elapsed = performance.now() - this.started;
+    this.lifecycle.observer?.request(this.route, this.parts.method, status, elapsed);
+    const durationMs = Math.round(elapsed * 1000) / 1000;
     const fields = { event: 'http.request', method: this.parts.method, path: this.parts.path, route: this.route, status, durationMs, requestId: this.requestId };
     if (outcome === 'aborted') this.log.debug({ ...fields, aborted: true }, 'http.request');
     else this.log.info(fields, 'http.request');

@@ -95,6 +95,8 @@ export class UpgradePipeline {
 /** One upgrade request: answers exactly once, never after an abort. */
 class UpgradeAttempt {
   route = '';
+  /** `performance.now()` at the start when metrics are on, else 0. */
+  readonly started: number;
   readonly #requestId: IdSource;
   #aborted = false;
   #done = false;
@@ -108,6 +110,7 @@ class UpgradeAttempt {
     readonly lifecycle: Lifecycle,
   ) {
     this.#requestId = resolveRequestIdSource(parts.headers['x-request-id']);
+    this.started = lifecycle.observer === undefined ? 0 : performance.now();
   }
 
   /** The request id's text (made when first needed: a rejection or a log line). */
@@ -166,6 +169,7 @@ class UpgradeAttempt {
     if (!this.#finish()) return;
     this.#releaseSlot();
     writeResponse(this.res, response, this.requestId, { head: false, close: true });
+    this.lifecycle.observer?.upgrade(this.route, response.status, performance.now() - this.started);
     this.log.info({ event: 'ws.reject', status: response.status, code, route: this.route, path: this.parts.path, requestId: this.requestId }, 'ws.reject');
   }
 
@@ -204,6 +208,7 @@ class UpgradeAttempt {
       if (opened) this.#slot = undefined;
       else this.#releaseSlot();
     }
+    this.lifecycle.observer?.upgrade(route.pattern, 101, performance.now() - this.started);
   }
 
   #releaseSlot(): void {

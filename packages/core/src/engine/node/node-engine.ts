@@ -123,8 +123,12 @@ class NodeServer implements EngineServer {
     // No extension accepted by the route: let ws negotiate none.
     if (extensions === '') delete req.headers['sec-websocket-extensions'];
     wss.handleUpgrade(req, socket, head, (ws: WsSocket) => {
-      const engineSocket = new NodeSocket(ws, socket, userData, behavior, this.#topics, (gone) => this.#sockets.delete(gone));
+      const engineSocket = new NodeSocket(ws, socket, userData, behavior, this.#topics, () => undefined);
       this.#sockets.add(engineSocket);
+      // Kept until the TCP connection is gone, not only until Kindling counts it closed: after a
+      // close frame ws waits up to 30 s for the peer's, and close() must cut that wait too (a
+      // peer that never answers would otherwise hold the process up after shutdown).
+      ws.once('close', () => this.#sockets.delete(engineSocket));
       behavior.open(engineSocket);
     });
     // The socket may have been paused while the upgrade was decided; ws reads it from now on.

@@ -140,9 +140,12 @@ export class NodeSocket implements EngineSocket<SocketUserData>, TopicMember {
     return true;
   }
 
-  /** Cuts the socket when the server closes, without running callbacks twice. */
+  /**
+   * Cuts the socket when the server closes, without running callbacks twice — also one that
+   * already counts as closed but still waits for the peer's close frame.
+   */
   terminate(): void {
-    if (this.#closed) return;
+    if (this.#closed) return void this.#ws.terminate();
     this.close();
   }
 
