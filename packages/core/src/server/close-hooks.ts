@@ -45,7 +45,7 @@ type Outcome = { kind: 'fulfilled' } | { kind: 'rejected'; err: unknown } | { ki
  * something that holds no handle (a promise nobody resolves) still gets its time.
  */
 function settleBy(promise: Promise<unknown>, deadline: number): Promise<Outcome> {
-  const remaining = deadline - Date.now();
+  const remaining = deadline - performance.now();
   if (remaining <= 0) {
     // Past the deadline: give it no time, but do not leave a rejection unhandled.
     promise.catch(() => undefined);

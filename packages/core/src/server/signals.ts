@@ -27,10 +27,10 @@ export function installSignalHandlers(app: Stoppable, timeoutMs: number): () => 
       process.exit(code);
     }
     stopping = true;
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs;
     app.log.info({ event: 'app.signal', signal }, 'app.signal');
     app.shutdown({ timeoutMs }).then(
-      () => watchExit(app, Math.max(deadline - Date.now(), EXIT_GRACE_MS)),
+      () => watchExit(app, Math.max(deadline - performance.now(), EXIT_GRACE_MS)),
       (err: unknown) => {
         app.log.error({ event: 'app.shutdown_failed', err }, 'app.shutdown_failed');
         process.exit(code);
