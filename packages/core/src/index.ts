@@ -14,7 +14,8 @@ export { ListenError } from './server/listen-error.js';
 export type { Logger, LoggerSetting } from './logger.js';
 
 export { Router } from './router/router.js';
-export type { HttpMethod, HttpRouteMethod } from './router/router.js';
+export type { HttpRouteMethod } from './router/router.js';
+export type { HttpMethod } from './router/http-method.js';
 export type { CheckExtractors, ExtractedArgs, HttpHandler, KindlingTypeError, WebSocketHandler } from './router/route-types.js';
 export type { PathParams } from './router/path-params.js';
 export type { WebSocketRouteOptions } from './router/websocket-route-options.js';

@@ -1,5 +1,6 @@
-import { kAttachConsumer, kHandler, type MessageConsumer } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kAttachConsumer, kHandler } from './connection/connection-symbols.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import type { HandlerCompletion } from './handler-completion.js';
 import { describeValue } from './received-value.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { batchHandler } from './batch-handler.js';
 import { ConnectionStub, deferred, flushMicrotasks } from './connection-stub.case.js';
-import type { WebSocketConnection } from './connection.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { KindlingError } from './errors/kindling-error.js';
 import { textMessage, type Message } from './message.js';
 

@@ -1,6 +1,7 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kBeginClose, kCork, kLogEvent, kTimings, type MessageConsumer } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kBeginClose, kCork, kLogEvent, kTimings } from './connection/connection-symbols.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { HandlerCompletion } from './handler-completion.js';
 import { BATCH_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { ERROR_CODES } from './errors/error-codes.js';

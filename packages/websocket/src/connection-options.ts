@@ -1,5 +1,5 @@
-import { DEFAULT_HEARTBEAT, resolveHeartbeat, type HeartbeatOptions } from './heartbeat.js';
-import { resolveRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { DEFAULT_HEARTBEAT, resolveHeartbeat, type HeartbeatOptions } from './heartbeat-options.js';
+import { resolveRateLimit, type RateLimitOptions } from './rate-limit-options.js';
 import { describeValue } from './received-value.js';
 
 /** Per-connection limits and timeouts, set per route (see docs/websocket.md). */

@@ -2,12 +2,11 @@
 // internal hooks (adapters, heartbeat, rate limit), so their rules can be checked one step at
 // a time without sockets or timers. Not published (see "files" in package.json).
 import type { CloseInfo } from './close-codes.js';
-import {
-  kActivityCount, kAttachConsumer, kBeginClose, kCork, kHeartbeat, kLogEvent,
-  type LogFields, type LogLevel, type MessageConsumer,
-} from './connection-internals.js';
+import { kActivityCount, kAttachConsumer, kBeginClose, kCork, kHeartbeat, kLogEvent } from './connection/connection-symbols.js';
+import type { LogFields, LogLevel } from './connection/log-event.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
 import { resolveConnectionOptions, type ConnectionOptions } from './connection-options.js';
-import type { WebSocketConnection } from './connection.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { isMessage, type Message } from './message.js';
 import type { SendData, SendResult } from './send-result.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { MessageConsumer } from './connection-internals.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
 import { dispatchFrame, handOver } from './consumer-dispatch.js';
 import { Inbox } from './inbox.js';
 import { liveFrameOf, textMessage, type Message } from './message.js';

@@ -1,4 +1,4 @@
-import type { MessageConsumer } from './connection-internals.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
 import type { Inbox } from './inbox.js';
 import { keptMessage, liveMessage, releaseFrame, type Message } from './message.js';
 

@@ -1,6 +1,7 @@
 import { CloseCode, isSendableCloseCode, truncateCloseReason } from './close-codes.js';
-import { kBeginClose, kHandler, kKeptOpen, kLogEvent, type LogFields } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kBeginClose, kHandler, kKeptOpen, kLogEvent } from './connection/connection-symbols.js';
+import type { LogFields } from './connection/log-event.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectionStub } from './connection-stub.case.js';
-import { DEFAULT_HEARTBEAT, Heartbeats, resolveHeartbeat } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT, resolveHeartbeat } from './heartbeat-options.js';
+import { Heartbeats } from './heartbeat.js';
 import type { Sweeper, SweepTask } from './sweeper.js';
 
 /** A sweeper the test ticks by hand, at chosen times. */

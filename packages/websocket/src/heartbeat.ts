@@ -1,50 +1,26 @@
 import { CloseCode } from './close-codes.js';
-import { kActivityCount, kBeginClose, kHeartbeat, kLogEvent } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kActivityCount, kBeginClose, kHeartbeat, kLogEvent } from './connection/connection-symbols.js';
+import type { LogFields, LogLevel } from './connection/log-event.js';
 import { ERROR_CODES } from './errors/error-codes.js';
+import { MIN_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat-options.js';
+import type { SendResult } from './send-result.js';
 import type { Sweeper, SweepTask } from './sweeper.js';
-import { describeValue } from './received-value.js';
 
 /**
- * Server pings (see docs/heartbeat.md): a connection that has sent nothing for `intervalMs` is
- * pinged; one that then stays silent (no pong, no message) for `timeoutMs` is closed with 1001
- * "heartbeat timeout" and logged as `ws.heartbeat_timeout`.
- *
- * @example
- * ```ts
- * const heartbeat: HeartbeatOptions = { intervalMs: 15_000, timeoutMs: 5_000 };
- * ```
+ * What a heartbeat needs of its connection (a `WebSocketConnection` is one): whether it is
+ * open, its activity count, a ping, a place for the heartbeat's bookkeeping, and a way to log
+ * and close.
  */
-export interface HeartbeatOptions {
-  /** Silence after which the server pings, in ms (10 or more). */
-  intervalMs: number;
-  /** How long a pinged connection may stay silent before it is closed, in ms (10 or more). */
-  timeoutMs: number;
+export interface HeartbeatTarget {
+  readonly isOpen: boolean;
+  readonly options: { readonly closeTimeoutMs: number };
+  ping(): SendResult;
+  readonly [kActivityCount]: number;
+  [kHeartbeat]: unknown;
+  [kLogEvent](level: LogLevel, fields: LogFields): void;
+  [kBeginClose](code: number, reason: string, timeoutMs: number | undefined): void;
 }
 
-/** The heartbeat every connection gets unless its route or the app sets `heartbeat: false`. */
-export const DEFAULT_HEARTBEAT: Readonly<HeartbeatOptions> = Object.freeze({ intervalMs: 30_000, timeoutMs: 10_000 });
-
-const MIN_MS = 10;
-const MAX_MS = 2 ** 31 - 1;
-
-/** Validates `heartbeat`; `false` turns it off. Throws a `TypeError` naming the bad field. */
-export function resolveHeartbeat(value: unknown): Readonly<HeartbeatOptions> | false {
-  if (value === false) return false;
-  if (typeof value !== 'object' || value === null) throw new TypeError(`heartbeat must be { intervalMs, timeoutMs } or false, got ${describeValue(value)}`);
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    if (key !== 'intervalMs' && key !== 'timeoutMs') throw new TypeError(`Unknown heartbeat option "${key}"`);
-  }
-  return Object.freeze({ intervalMs: checkMs('heartbeat.intervalMs', record['intervalMs']), timeoutMs: checkMs('heartbeat.timeoutMs', record['timeoutMs']) });
-}
-
-function checkMs(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < MIN_MS || value > MAX_MS) {
-    throw new TypeError(`${name} must be an integer from ${MIN_MS} to ${MAX_MS}, got ${describeValue(value)}`);
-  }
-  return value;
-}
 
 /** Counts kept by a hub's heartbeats. */
 export interface HeartbeatCounters {
@@ -54,13 +30,13 @@ export interface HeartbeatCounters {
 
 /** One connection's place in a wheel. */
 class Entry {
-  readonly conn: WebSocketConnection;
+  readonly conn: HeartbeatTarget;
   readonly wheel: HeartbeatWheel;
   bucket: Set<Entry> | undefined = undefined;
   seen: number;
   awaitingPong = false;
 
-  constructor(conn: WebSocketConnection, wheel: HeartbeatWheel) {
+  constructor(conn: HeartbeatTarget, wheel: HeartbeatWheel) {
     this.conn = conn;
     this.wheel = wheel;
     this.seen = conn[kActivityCount];
@@ -85,14 +61,14 @@ class HeartbeatWheel implements SweepTask {
   constructor(options: Readonly<HeartbeatOptions>, owner: Heartbeats) {
     this.#options = options;
     this.#owner = owner;
-    this.resolutionMs = Math.min(1000, Math.max(MIN_MS, Math.floor(Math.min(options.intervalMs, options.timeoutMs) / 4)));
+    this.resolutionMs = Math.min(1000, Math.max(MIN_HEARTBEAT_MS, Math.floor(Math.min(options.intervalMs, options.timeoutMs) / 4)));
   }
 
   get size(): number {
     return this.#size;
   }
 
-  add(conn: WebSocketConnection, now: number): void {
+  add(conn: HeartbeatTarget, now: number): void {
     if (this.#size === 0) this.#swept = Math.floor(now / this.resolutionMs);
     const entry = new Entry(conn, this);
     conn[kHeartbeat] = entry;
@@ -208,7 +184,7 @@ export class Heartbeats {
   }
 
   /** Starts watching an open connection; `now` is on the sweeper's clock, `performance.now()`. */
-  add(conn: WebSocketConnection, options: Readonly<HeartbeatOptions>, now: number = performance.now()): void {
+  add(conn: HeartbeatTarget, options: Readonly<HeartbeatOptions>, now: number = performance.now()): void {
     if (conn[kHeartbeat] !== undefined) return;
     const key = `${options.intervalMs}/${options.timeoutMs}`;
     let wheel = this.#wheels.get(key);
@@ -220,7 +196,7 @@ export class Heartbeats {
   }
 
   /** Stops watching a connection (it closed). */
-  remove(conn: WebSocketConnection): void {
+  remove(conn: HeartbeatTarget): void {
     const entry = conn[kHeartbeat];
     if (entry instanceof Entry) entry.wheel.remove(entry);
   }

@@ -1,10 +1,9 @@
 import type { Logger } from 'pino';
 import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
-import type { ConnectionHooks, ConnectionInit, SocketUserData } from './connection-init.js';
 import { DEFAULT_CONNECTION_OPTIONS } from './connection-options.js';
+import { WebSocketConnection, type ConnectionHooks, type ConnectionInit, type SocketUserData } from './connection/connection.js';
+import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection/connection-symbols.js';
 import type { EngineSocket, EngineSocketBehavior } from './engine-socket.js';
-import { kActivity, kBeginClose, kClosed, kDrain, kFlush, kHandler, kLogEvent, kMessage } from './connection-internals.js';
-import { WebSocketConnection } from './connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import type { HandlerTimings } from './handler-timings.js';
 import { Heartbeats } from './heartbeat.js';

@@ -1,6 +1,6 @@
 import { CloseCode } from './close-codes.js';
-import { kActivityCount, kBeginClose, kLogEvent } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kActivityCount, kBeginClose, kLogEvent } from './connection/connection-symbols.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import type { SweepTask } from './sweeper.js';
 
 /**

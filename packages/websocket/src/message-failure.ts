@@ -1,5 +1,5 @@
-import { kBeginClose, kLogEvent } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kBeginClose, kLogEvent } from './connection/connection-symbols.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { ERROR_CODES } from './errors/error-codes.js';
 import { KindlingError } from './errors/kindling-error.js';
 import { errorEnvelope } from './reply.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IsInt, IsString } from 'class-validator';
 import { ConnectionStub, deferred, flushMicrotasks } from './connection-stub.case.js';
-import type { WebSocketConnection } from './connection.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { KindlingError } from './errors/kindling-error.js';
 import { binaryMessage, textMessage, type Message } from './message.js';
 import { messageHandler } from './message-handler.js';

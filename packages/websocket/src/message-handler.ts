@@ -1,7 +1,8 @@
 import { adapt, checkInteger, isThenable, withSlot, type AdaptedHandler } from './adapter.js';
-import { kCork, kTimings, type MessageConsumer } from './connection-internals.js';
+import { kCork, kTimings } from './connection/connection-symbols.js';
+import type { MessageConsumer } from './connection/message-consumer.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { checkConsecutiveErrors, closeForQueueOverflow, replyWithError } from './message-failure.js';
-import type { WebSocketConnection } from './connection.js';
 import { HandlerCompletion } from './handler-completion.js';
 import { MESSAGE_TIMING_SAMPLE, type HandlerTimings } from './handler-timings.js';
 import { validateDto, type DtoClass, type DtoOptions } from './dto.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConnectionStub } from './connection-stub.case.js';
-import { MessageRateLimiter, resolveRateLimit, TokenBucket, type RateLimitOptions } from './rate-limit.js';
+import { resolveRateLimit, type RateLimitOptions } from './rate-limit-options.js';
+import { MessageRateLimiter, TokenBucket } from './rate-limit.js';
 
 describe('TokenBucket', () => {
   it('starts full, takes one token per event and refills at its rate up to its capacity', () => {

@@ -1,5 +1,5 @@
-import { kSendFrame, kSerial } from './connection-internals.js';
-import type { WebSocketConnection } from './connection.js';
+import { kSendFrame, kSerial } from './connection/connection-symbols.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { toFrame, type Frame, type SendData, type SendResult } from './send-result.js';
 import { parseSerial } from './serial-id.js';
 

@@ -1,4 +1,4 @@
-import type { WebSocketConnection } from './connection.js';
+import type { WebSocketConnection } from './connection/connection.js';
 import { KindlingError } from './errors/kindling-error.js';
 import type { ErrorBody } from './errors/kindling-error.js';
 import { isMessage } from './message.js';

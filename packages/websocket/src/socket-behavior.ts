@@ -1,4 +1,4 @@
-import type { SocketUserData } from './connection-init.js';
+import type { SocketUserData } from './connection/connection.js';
 import type { EnginePublisher, EngineSocket, EngineSocketBehavior } from './engine-socket.js';
 import { describeValue } from './received-value.js';
 

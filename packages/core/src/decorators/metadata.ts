@@ -2,7 +2,7 @@ import type { BatchHandlerOptions, EventOptions, EventsOptions, MessageHandlerOp
 import type { AnyExtractor } from '../extract/extractor.js';
 import type { DtoClass } from '../extract/dto-class.js';
 import type { Middleware } from '../middleware.js';
-import type { HttpMethod } from '../router/router.js';
+import type { HttpMethod } from '../router/http-method.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 
 /**

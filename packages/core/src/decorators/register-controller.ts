@@ -1,7 +1,8 @@
 import { resolveConnectionOptions } from '@kindling/websocket';
 import type { AnyExtractor } from '../extract/extractor.js';
+import type { Middleware } from '../middleware.js';
 import type { HandlerResult } from '../response/response.js';
-import type { HttpMethod, Router } from '../router/router.js';
+import type { HttpMethod } from '../router/http-method.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import { readController, type ControllerDefinition, type ControllerMethod } from './controller-class.js';
 import { declaredParamTypes } from './declared-types.js';
@@ -12,6 +13,26 @@ import { resolveParams } from './resolve-params.js';
 import { tagRouteOrigin } from './route-origin.js';
 
 type Handler = (...args: unknown[]) => unknown;
+type HttpRouteHandler = (...args: unknown[]) => HandlerResult;
+
+/**
+ * What {@link registerController} needs of a router (a `Router` is one): its registration
+ * methods, middleware, and a way to mount another router of the same kind.
+ */
+export interface ControllerTarget<TSelf> {
+  use(...middleware: Middleware[]): TSelf;
+  merge(router: TSelf): unknown;
+  nest(prefix: string, router: TSelf): unknown;
+  websocket(path: string, extractors: AnyExtractor[], handler: Handler, options?: WebSocketRouteOptions): unknown;
+  get(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  post(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  put(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  patch(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  delete(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  head(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  options(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+  any(path: string, extractors: readonly AnyExtractor[], handler: HttpRouteHandler): unknown;
+}
 
 const VERB = {
   GET: 'get',
@@ -22,7 +43,7 @@ const VERB = {
   HEAD: 'head',
   OPTIONS: 'options',
   ANY: 'any',
-} as const satisfies Record<HttpMethod, keyof Router>;
+} as const satisfies Record<HttpMethod, keyof ControllerTarget<unknown>>;
 
 /**
  * Registers the routes of a `@Controller` instance on `router`, through the router's own
@@ -31,7 +52,7 @@ const VERB = {
  * their own (`createRouter`) and mounted at its prefix, so nothing is registered when any
  * of them is invalid. See docs/controllers.md.
  */
-export function registerController(router: Router, instance: object, createRouter: () => Router): void {
+export function registerController<TRouter extends ControllerTarget<TRouter>>(router: TRouter, instance: object, createRouter: () => TRouter): void {
   const controller = readController(instance);
   const own = createRouter();
   if (controller.middleware.length > 0) own.use(...controller.middleware);
@@ -53,9 +74,9 @@ export function registerController(router: Router, instance: object, createRoute
   }
 }
 
-function registerRoute(
-  own: Router,
-  createRouter: () => Router,
+function registerRoute<TRouter extends ControllerTarget<TRouter>>(
+  own: TRouter,
+  createRouter: () => TRouter,
   controller: ControllerDefinition,
   method: ControllerMethod,
   spec: Exclude<RouteSpec, { kind: 'event' }>,
@@ -72,8 +93,7 @@ function registerRoute(
     const target = meta.middleware.length > 0 ? createRouter().use(...meta.middleware) : own;
     if (spec.kind === 'http') {
       refusePolicies(meta, where);
-      const register = target[VERB[spec.method]];
-      register(spec.path, params.extractors, tagRouteOrigin(call, origin) as (...args: unknown[]) => HandlerResult);
+      target[VERB[spec.method]](spec.path, params.extractors, tagRouteOrigin(call, origin) as HttpRouteHandler);
     } else {
       const options = routeOptions(controller.websocket, spec, meta, where);
       const handler: object = spec.kind === 'websocket' ? call : buildMessageRoute(spec, call, params.messageBody);
@@ -102,7 +122,7 @@ function resolveEvent(controller: ControllerDefinition, method: ControllerMethod
   }
 }
 
-function registerEvents(own: Router, controller: ControllerDefinition, path: string, methods: readonly EventMethod[]): void {
+function registerEvents<TRouter extends ControllerTarget<TRouter>>(own: TRouter, controller: ControllerDefinition, path: string, methods: readonly EventMethod[]): void {
   const labels = methods.map((m) => m.spec.label).join(', ');
   try {
     const route = buildEventRoute(methods, controller.events);

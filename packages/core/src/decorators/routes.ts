@@ -1,7 +1,7 @@
 /**
  * Method decorators that declare routes on a controller. See docs/controllers.md.
  */
-import type { HttpMethod } from '../router/router.js';
+import type { HttpMethod } from '../router/http-method.js';
 import type { WebSocketRouteOptions } from '../router/websocket-route-options.js';
 import { methodMeta, type RouteSpec } from './metadata.js';
 

@@ -5,11 +5,9 @@ import type { Middleware } from '../middleware.js';
 import type { ExtensionKey } from '../request/request-context.js';
 import type { HandlerResult } from '../response/response.js';
 import { joinPaths, parsePathPattern } from './path-pattern.js';
+import type { HttpMethod } from './http-method.js';
 import type { CheckExtractors, HttpHandler, WebSocketHandler } from './route-types.js';
 import { validateWebSocketRouteOptions, type WebSocketRouteOptions } from './websocket-route-options.js';
-
-/** HTTP methods a route can be registered for; `ANY` matches all of them. */
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
 type UntypedHandler = (...args: unknown[]) => unknown;
 

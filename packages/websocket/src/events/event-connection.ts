@@ -1,4 +1,4 @@
-import type { WebSocketConnection } from '../connection.js';
+import type { WebSocketConnection } from '../connection/connection.js';
 import type { SendResult } from '../send-result.js';
 import type { EventsTypeError } from './events-type-error.js';
 

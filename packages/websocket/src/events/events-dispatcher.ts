@@ -1,6 +1,7 @@
 import { isThenable, withSlot } from '../adapter.js';
-import { kCork, type MessageConsumer } from '../connection-internals.js';
-import type { WebSocketConnection } from '../connection.js';
+import { kCork } from '../connection/connection-symbols.js';
+import type { MessageConsumer } from '../connection/message-consumer.js';
+import type { WebSocketConnection } from '../connection/connection.js';
 import { validateDto, type DtoClass, type DtoOptions } from '../dto.js';
 import { KindlingError } from '../errors/kindling-error.js';
 import { HandlerCompletion } from '../handler-completion.js';

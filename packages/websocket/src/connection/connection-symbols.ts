@@ -1,17 +1,16 @@
-import type { Message } from './message.js';
+// The symbol-keyed members of WebSocketConnection, through which the code that drives a
+// connection (hub, socket behavior, handler runner, adapters, policies) reaches it. Symbol keys
+// keep them out of the public API: index.ts does not export this module.
 
-// Hooks between the connection and the code that drives it (hub, behavior, handler runner).
-// Symbol-keyed so they stay out of the public API: index.ts does not export this module.
-
-/** `(frame: ArrayBuffer, isBinary: boolean) => void` — a message arrived from uWS. */
+/** `(frame: ArrayBuffer, isBinary: boolean) => void` — a message arrived from the engine. */
 export const kMessage = Symbol('kindling.message');
 /** `() => void` — a ping or pong arrived (counts as activity). */
 export const kActivity = Symbol('kindling.activity');
 /** `number` — inbound events so far (messages, pings, pongs); read by sweep tasks. */
 export const kActivityCount = Symbol('kindling.activityCount');
-/** `() => void` — uWS reported the send buffer draining. */
+/** `() => void` — the engine reported the send buffer draining. */
 export const kDrain = Symbol('kindling.drain');
-/** `(code: number, message: ArrayBuffer) => void` — the uWS `close` callback ran. */
+/** `(code: number, message: ArrayBuffer) => void` — the engine's `close` callback ran. */
 export const kClosed = Symbol('kindling.closed');
 /** `(code, reason, timeoutMs | undefined) => void` — start a close with a validated frame. */
 export const kBeginClose = Symbol('kindling.beginClose');
@@ -26,7 +25,6 @@ export const kHandler = Symbol('kindling.handler');
  * without creating the child logger `ws.log` (which costs memory on every open connection).
  */
 export const kLogEvent = Symbol('kindling.logEvent');
-
 /**
  * `(consumer: MessageConsumer) => void` — hands every later message to `consumer` instead of
  * the inbox (used by `messageHandler` and `batchHandler`). Messages already queued go first.
@@ -42,33 +40,3 @@ export const kSerial = Symbol('kindling.serial');
 export const kTimings = Symbol('kindling.timings');
 /** The connection's heartbeat bookkeeping, owned by the hub's heartbeat wheels. */
 export const kHeartbeat = Symbol('kindling.heartbeat');
-
-/**
- * Takes a connection's messages in place of its inbox (`messageHandler`, `batchHandler`).
- * Called synchronously from the uWS `message` callback, so a consumer can run a handler
- * without a promise per message.
- */
-export interface MessageConsumer {
-  /**
-   * True for a consumer that keeps every message to read after the engine's callback returned
-   * (`batchHandler`): it gets them decoded, without the engine's frame.
-   */
-  readonly keepsMessages: boolean;
-  /**
-   * Takes a received message. Returns false when it cannot (its buffer is full): the
-   * connection then counts the message as dropped and calls {@link overflowed}.
-   */
-  push(msg: Message): boolean;
-  /** After a refused push: log the overflow and start the close (once is enough). */
-  overflowed(): void;
-  /** The connection has closed: deliver what is pending, then finish. Called once. */
-  closed(): void;
-  /** Shutdown: deliver what is buffered now; resolves once it was handed to the handler. */
-  flush(): Promise<void>;
-}
-
-/** Severity of a lifecycle log line. */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-/** A lifecycle log line: `event` doubles as the message. */
-export type LogFields = { readonly event: string } & Readonly<Record<string, unknown>>;

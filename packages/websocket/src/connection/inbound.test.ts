@@ -1,14 +1,35 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { flushMicrotasks } from './connection-stub.case.js';
-import { liveFrameOf, messageFromFrame, type Message } from './message.js';
-import { MessageReceiver } from './message-receiver.js';
-import { toFrame } from './send-result.js';
+import type { CloseInfo } from '../close-codes.js';
+import { resolveConnectionOptions } from '../connection-options.js';
+import { flushMicrotasks } from '../connection-stub.case.js';
+import { liveFrameOf, type Message } from '../message.js';
+import { toFrame } from '../send-result.js';
+import { kBeginClose, kLogEvent } from './connection-symbols.js';
+import { Inbound, type InboundOwner } from './inbound.js';
 
-/** A receiver fed the way the connection feeds it from the engine's `message` callback. */
-class Receiver extends MessageReceiver {
-  protected get inboxCapacity(): number {
-    return 8;
+/** The connection side of a receiver: open until {@link Receiver.end}, with room for 8 messages. */
+class Owner implements InboundOwner {
+  readonly id = 'test';
+  readonly options = resolveConnectionOptions({ maxQueuedMessages: 8 });
+  closeInfo: CloseInfo | undefined = undefined;
+  get isOpen(): boolean {
+    return this.closeInfo === undefined;
+  }
+  sendJson(): 'closed' {
+    return 'closed';
+  }
+  [kLogEvent](): void {}
+  [kBeginClose](): void {}
+}
+
+/** An inbound path fed the way the connection feeds it from the engine's `message` callback. */
+class Receiver extends Inbound {
+  readonly #owner: Owner;
+
+  constructor(owner = new Owner()) {
+    super(owner);
+    this.#owner = owner;
   }
 
   /**
@@ -24,7 +45,8 @@ class Receiver extends MessageReceiver {
   /** The first step of {@link deliver} alone: the frame stays valid. */
   arrive(text: string): ArrayBuffer {
     const frame = new TextEncoder().encode(text).buffer;
-    assert.equal(this.inbox.push(messageFromFrame(frame, false)), true);
+    this.receive(frame, false);
+    assert.equal(this.messagesDropped, 0);
     return frame;
   }
 
@@ -33,7 +55,8 @@ class Receiver extends MessageReceiver {
   }
 
   end(): void {
-    this.closeInbox();
+    this.#owner.closeInfo = { code: 1000, reason: '', wasClean: true, initiatedBy: 'client' };
+    this.endInbox();
   }
 }
 

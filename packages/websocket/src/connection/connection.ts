@@ -1,13 +1,23 @@
-import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from './close-codes.js';
-import type { ConnectionHooks, ConnectionInit } from './connection-init.js';
-import { ConnectionIntake } from './connection-intake.js';
-import { ClosingState } from './closing-state.js';
-import { kActivity, kBeginClose, kClosed, kCork, kDrain, kHandler, kHeartbeat, kKeptOpen, kLogEvent, kSendFrame, kTimings, type LogFields, type LogLevel } from './connection-internals.js';
-import type { EngineSocket } from './engine-socket.js';
-import { ERROR_CODES } from './errors/error-codes.js';
-import type { HandlerTimings } from './handler-timings.js';
-import { liveFrameOf } from './message.js';
-import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from './send-result.js';
+import type { Logger } from 'pino';
+import { assertSendableCloseCode, CloseCode, truncateCloseReason, type CloseInfo } from '../close-codes.js';
+import type { ConnectionOptions } from '../connection-options.js';
+import type { DtoClass, DtoOptions } from '../dto.js';
+import type { EngineSocket } from '../engine-socket.js';
+import { ERROR_CODES } from '../errors/error-codes.js';
+import type { HandlerTimings } from '../handler-timings.js';
+import type { TIMEOUT } from '../inbox.js';
+import { liveFrameOf, type Message } from '../message.js';
+import { describeValue } from '../received-value.js';
+import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } from '../send-result.js';
+import { formatSerial, idText, newSerial, type IdSource } from '../serial-id.js';
+import { Closing } from './closing.js';
+import {
+  kActivity, kActivityCount, kAttachConsumer, kBeginClose, kClosed, kCork, kDrain, kFlush, kHandler, kHeartbeat,
+  kKeptOpen, kLogEvent, kMessage, kSendFrame, kSerial, kTimings,
+} from './connection-symbols.js';
+import { Inbound } from './inbound.js';
+import type { LogFields, LogLevel } from './log-event.js';
+import type { MessageConsumer } from './message-consumer.js';
 
 const OPEN = 0;
 const CLOSING = 1;
@@ -27,10 +37,82 @@ const FRAME_OVERHEAD = 14;
 const CONTROL_FRAME = 127 + FRAME_OVERHEAD;
 
 /**
+ * Everything a connection needs from the upgrade request, prepared by whoever runs the
+ * upgrade (`@kindling/core`, or your own uWS `upgrade` callback) and passed as uWS user data.
+ */
+export interface ConnectionInit {
+  /** The route pattern, e.g. `/ws/room/{room_id}` (logged as `route`). */
+  route: string;
+  /** The peer's address as text. */
+  remoteAddress: string;
+  /** The negotiated subprotocol, `''` for none. */
+  protocol: string;
+  /**
+   * The upgrade request's id (logged as `requestId`): its text, or a serial from `newSerial()`
+   * whose text is made when read.
+   */
+  requestId: IdSource;
+  /** Becomes `ws.data`. */
+  data: unknown;
+  /** The parent of the connection's `ws.log` (a child with `connId`, `route`, `requestId`). */
+  logger: Logger;
+  /** Resolved options, see `resolveConnectionOptions`. */
+  options: ConnectionOptions;
+  /** Called once the connection is open and registered; typically starts the handler with `runHandler`. */
+  start(conn: WebSocketConnection): void;
+}
+
+/**
+ * The uWS user data of a Kindling socket. Upgrade with `{ init }`; `open` adds `connection`.
+ *
+ * @example
+ * ```ts
+ * res.upgrade<SocketUserData>({ init }, key, protocol, extensions, context);
+ * ```
+ */
+export interface SocketUserData {
+  init: ConnectionInit;
+  connection?: WebSocketConnection;
+}
+
+/** How the code that owns the sockets plugs into a connection. One object can serve them all. */
+export interface ConnectionHooks {
+  /** Ask uWS to compress outgoing frames (only takes effect when permessage-deflate was negotiated). */
+  readonly compress?: boolean;
+  /** App-wide publish, used by `ws.publish()` after this socket closed (it no longer is a subscriber). */
+  readonly publish?: (topic: string, payload: string | Uint8Array | ArrayBuffer, isBinary: boolean) => boolean;
+  /** Carries a `ws.publish()` to other threads/nodes (the topic bus); local delivery is the engine's. */
+  readonly relay?: (topic: string, payload: string | Uint8Array | ArrayBuffer, isBinary: boolean) => void;
+  /** The connection subscribed to `topic` (called on every subscribe; repeats are the receiver's to ignore). */
+  readonly subscribed?: (conn: WebSocketConnection, topic: string) => void;
+  /** The connection unsubscribed from `topic` (not called for the topics it leaves by closing). */
+  readonly unsubscribed?: (conn: WebSocketConnection, topic: string) => void;
+  /** Called exactly once when the connection has closed. */
+  readonly onClose?: (conn: WebSocketConnection, info: CloseInfo) => void;
+  /** Sees every lifecycle event the connection logs (whether or not its level is enabled), for counting. */
+  readonly onEvent?: (conn: WebSocketConnection, fields: LogFields) => void;
+  /** Times `messageHandler` / `batchHandler` calls when set. */
+  readonly timings?: HandlerTimings;
+}
+
+/**
+ * V8 keeps a string built by concatenation (a request id is) as a chain of its pieces, several
+ * hundred bytes for a UUID; reading a character makes V8 flatten it in place.
+ */
+function flatten(text: string): string {
+  text.charCodeAt(0);
+  return text;
+}
+
+/**
  * One WebSocket connection: receive with `recv()` / `for await`, send with `send()` and
- * friends, topics, backpressure and close. Created by {@link ConnectionHub} when uWS opens a
- * socket; the raw uWS socket stays private, so nothing here can touch it after it closed.
+ * friends, topics, backpressure and close. Created by {@link ConnectionHub} when the engine opens a
+ * socket; the engine socket stays private, so nothing here can touch it after it closed.
  * See docs/websocket.md.
+ *
+ * The class declares its whole API here and owns its parts: the inbound path (limits,
+ * consumer, inbox and their counts) and the closing state, each made on first use so an
+ * idle connection holds neither. Every call on the engine socket is made in this file.
  *
  * @example
  * ```ts
@@ -39,7 +121,27 @@ const CONTROL_FRAME = 127 + FRAME_OVERHEAD;
  * }
  * ```
  */
-export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData> {
+export class WebSocketConnection<TData = unknown> implements AsyncIterable<Message> {
+  // Identity: ids and data are made when first read, so an idle connection holds numbers
+  // rather than strings and objects.
+  /** The number behind {@link id}; the registry keys connections by it. */
+  readonly [kSerial]: number = newSerial();
+  /** The peer's address as text. */
+  readonly remoteAddress: string;
+  /** The negotiated subprotocol, `''` for none. */
+  readonly protocol: string;
+  /** The route pattern this connection matched. */
+  readonly route: string;
+  /** The limits this connection runs with. */
+  readonly options: Readonly<ConnectionOptions>;
+  /** When the connection opened (ms since the epoch). */
+  readonly openedAt: number = Date.now();
+  #data: unknown;
+  readonly #requestId: IdSource;
+  readonly #parentLog: Logger;
+  #log: Logger | undefined = undefined;
+
+  // The socket side.
   #ws: EngineSocket | undefined;
   #state = OPEN;
   #flags = 0;
@@ -53,17 +155,60 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   // to its socket unless it subscribed to a topic or compresses (then EXACT_BACKPRESSURE).
   #headroom = 0;
   #closeInfo: CloseInfo | undefined = undefined;
-  #closing: ClosingState | undefined = undefined;
+
+  // Owned parts, made on first use.
+  #inbound: Inbound | undefined = undefined;
+  #closing: Closing | undefined = undefined;
+  // Pings and pongs received; with the inbound messages, the activity the policies watch.
+  #controlIn = 0;
+
   [kHandler]: PromiseLike<void> | undefined = undefined;
   [kHeartbeat]: unknown = undefined;
 
-  /** Wraps an open uWS socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
+  /** Wraps an open engine socket. Normally called by {@link ConnectionHub}; a test harness may pass a stand-in. */
   constructor(ws: EngineSocket, init: ConnectionInit, hooks: ConnectionHooks = {}) {
-    super(init);
+    this.remoteAddress = init.remoteAddress;
+    this.protocol = init.protocol;
+    this.#requestId = typeof init.requestId === 'string' ? flatten(init.requestId) : init.requestId;
+    this.route = init.route;
+    this.#data = init.data;
+    this.options = init.options;
+    this.#parentLog = init.logger;
     this.#ws = ws;
     this.#hooks = hooks;
     if (hooks.compress === true) this.#flags = EXACT_BACKPRESSURE;
   }
+
+  // ---- Identity ----
+
+  /**
+   * A UUID-shaped id, unique within the process, logged as `connId`: a per-process random prefix
+   * and a counter shared with request ids (see docs/websocket.md). Unique, not secret. Its text
+   * is made when read, so an idle connection does not hold it.
+   */
+  get id(): string {
+    return formatSerial(this[kSerial]);
+  }
+
+  /** The upgrade request's id (when the upgrade made a new one, its text is made when read). */
+  get requestId(): string {
+    return idText(this.#requestId);
+  }
+
+  /**
+   * Application data attached at upgrade time (in `@kindling/core`, the request's `locals`); an
+   * empty object, created on first read, when none was attached.
+   */
+  get data(): TData {
+    return (this.#data ??= {}) as TData;
+  }
+
+  /** A pino child logger with `connId`, `route` and `requestId` (created on first use). */
+  get log(): Logger {
+    return (this.#log ??= this.#parentLog.child({ connId: this.id, route: this.route, requestId: this.requestId }));
+  }
+
+  // ---- State ----
 
   /** True until a close starts (after that every send returns `'closed'`). */
   get isOpen(): boolean {
@@ -77,11 +222,82 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
 
   /** Resolves with the {@link CloseInfo} once the connection has closed, however that happened. */
   get closed(): Promise<CloseInfo> {
-    const closing = this.#closingState();
-    if (closing.closed !== undefined) return closing.closed;
-    if (this.#closeInfo !== undefined) return (closing.closed = Promise.resolve(this.#closeInfo));
-    return (closing.closed = new Promise((resolve) => (closing.resolveClosed = resolve)));
+    return this.#closingPart().closed(this.#closeInfo);
   }
+
+  // ---- Receiving ----
+
+  /** Messages received from the peer. */
+  get messagesIn(): number {
+    return this.#inbound === undefined ? 0 : this.#inbound.messagesIn;
+  }
+
+  /** Payload bytes of the messages received from the peer. */
+  get bytesIn(): number {
+    return this.#inbound === undefined ? 0 : this.#inbound.bytesIn;
+  }
+
+  /**
+   * Received messages never delivered to the handler: too large, arriving with the queue (or a
+   * batch buffer) full, or over the rate limit.
+   */
+  get messagesDropped(): number {
+    return this.#inbound === undefined ? 0 : this.#inbound.messagesDropped;
+  }
+
+  /** Received messages dropped by the rate limit (also counted in {@link messagesDropped}). */
+  get messagesRateLimited(): number {
+    return this.#inbound === undefined ? 0 : this.#inbound.messagesRateLimited;
+  }
+
+  /**
+   * The next message, in arrival order; `null` once the connection is closed and every queued
+   * message was read.
+   */
+  recv(): Promise<Message | null> {
+    return this.#inboundPart().recv();
+  }
+
+  /**
+   * Like {@link recv}, but resolves with the {@link TIMEOUT} symbol when no message arrives
+   * within `ms`. `null` still means closed, so the three outcomes never mix.
+   *
+   * @example
+   * ```ts
+   * const msg = await ws.recvTimeout(5_000);
+   * if (msg === TIMEOUT) ws.sendJson({ hint: 'still there?' });
+   * else if (msg === null) return; // closed
+   * ```
+   */
+  recvTimeout(ms: number): Promise<Message | null | typeof TIMEOUT> {
+    if (typeof ms !== 'number' || !(ms >= 0) || ms > 2 ** 31 - 1) {
+      throw new TypeError(`recvTimeout(ms): ms must be a number from 0 to 2147483647, got ${describeValue(ms)}`);
+    }
+    return this.#inboundPart().recvTimeout(ms);
+  }
+
+  /**
+   * The next message parsed as JSON, and validated into an instance of `dto` when one is given;
+   * `null` once closed. Throws `KindlingError` `INVALID_JSON` (1007) or `VALIDATION_FAILED`
+   * (4422) — left uncaught in a handler, that closes the connection with the error's code.
+   *
+   * @example
+   * ```ts
+   * const join = await ws.recvJson(JoinRoom); // JoinRoom instance, validated
+   * ```
+   */
+  recvJson<T = unknown>(): Promise<T | null>;
+  recvJson<T extends object>(dto: DtoClass<T>, options?: DtoOptions): Promise<T | null>;
+  recvJson<T>(dto?: DtoClass<T & object>, options?: DtoOptions): Promise<T | null> {
+    return this.#inboundPart().recvJson(dto, options);
+  }
+
+  /** Iterates messages in order; ends when the connection closes (after the queued ones). */
+  [Symbol.asyncIterator](): AsyncIterator<Message, undefined> {
+    return this.#inboundPart()[Symbol.asyncIterator]();
+  }
+
+  // ---- Sending ----
 
   /** Frames sent (written or buffered). */
   get messagesOut(): number {
@@ -187,8 +403,7 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   drain(): Promise<void> {
     const ws = this.#ws;
     if (ws === undefined || ws.getBufferedAmount() === 0) return RESOLVED;
-    const closing = this.#closingState();
-    return (closing.drained ??= new Promise((resolve) => (closing.resolveDrained = resolve)));
+    return this.#closingPart().drained();
   }
 
   /** Subscribes to a topic. Returns false once closing. */
@@ -272,6 +487,59 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     return (this.#flags & KEPT_OPEN) !== 0;
   }
 
+  // ---- Internal hooks (connection-symbols.ts), for the hub, adapters and policies ----
+
+  /** A message arrived from the engine. */
+  [kMessage](frame: ArrayBuffer, isBinary: boolean): void {
+    // Kept this small so that V8 inlines the whole inbound path into the engine's callback.
+    (this.#inbound ?? this.#inboundPart()).receive(frame, isBinary);
+  }
+
+  /** A ping or pong arrived. */
+  [kActivity](): void {
+    this.#controlIn++;
+    // A ping from the peer makes uWS queue a pong.
+    this.#headroom -= CONTROL_FRAME;
+  }
+
+  /**
+   * Inbound events so far (messages, pings, pongs), read by the heartbeat and idle timeout;
+   * the message path counts messages once, for this and `messagesIn` alike.
+   */
+  get [kActivityCount](): number {
+    return this.#controlIn + this.messagesIn;
+  }
+
+  /**
+   * Hands every later message to `consumer` instead of the inbox; messages already queued go
+   * first. Throws when the connection already has one.
+   */
+  [kAttachConsumer](consumer: MessageConsumer): void {
+    this.#inboundPart().attach(consumer);
+  }
+
+  /** Shutdown: the consumer delivers what it holds now. */
+  [kFlush](): Promise<void> | undefined {
+    return this.#inbound?.flush();
+  }
+
+  /**
+   * Logs a lifecycle event with `connId`, `route` and `requestId` through the child logger when
+   * one exists, else through the parent without creating one (nothing at all when the level is
+   * off).
+   */
+  [kLogEvent](level: LogLevel, fields: LogFields): void {
+    const log = this.#log;
+    if (log !== undefined) log[level](fields, fields.event);
+    else if (this.#parentLog.isLevelEnabled(level)) this.#parentLog[level]({ connId: this.id, route: this.route, requestId: this.requestId, ...fields }, fields.event);
+    this.#hooks.onEvent?.(this, fields);
+  }
+
+  /** Where `messageHandler` / `batchHandler` report call durations (the hub's, when metrics are on). */
+  get [kTimings](): HandlerTimings | undefined {
+    return this.#hooks.timings;
+  }
+
   [kCork](fn: () => void): void {
     const ws = this.#ws;
     if (ws === undefined || this.#state !== OPEN) return fn();
@@ -288,25 +556,10 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     }
   }
 
-  override [kLogEvent](level: LogLevel, fields: LogFields): void {
-    super[kLogEvent](level, fields);
-    this.#hooks.onEvent?.(this, fields);
-  }
-
-  get [kTimings](): HandlerTimings | undefined {
-    return this.#hooks.timings;
-  }
-
-  override [kActivity](): void {
-    super[kActivity]();
-    // A ping from the peer makes uWS queue a pong.
-    this.#headroom -= CONTROL_FRAME;
-  }
-
   [kDrain](): void {
     const ws = this.#ws;
     if (ws === undefined || ws.getBufferedAmount() !== 0) return;
-    this.#resolveDrain();
+    this.#closing?.resolveDrained();
     if (this.#state === CLOSING && (this.#flags & END_CALLED) === 0) this.#end();
   }
 
@@ -320,17 +573,19 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     const ws = this.#ws;
     if (ws === undefined || this.#state !== OPEN) return;
     this.#state = CLOSING;
-    const closing = this.#closingState();
+    const closing = this.#closingPart();
     closing.code = code;
     closing.reason = reason;
     if (ws.getBufferedAmount() === 0) return this.#end();
-    if (timeoutMs !== undefined) closing.timer = setTimeout(() => this.#closeTimedOut(), timeoutMs);
+    if (timeoutMs !== undefined) closing.startTimer(timeoutMs, () => this.#closeTimedOut());
   }
 
   /** Sends a frame whose payload is already encoded (broadcast encodes once for everyone). */
   [kSendFrame](payload: string | Uint8Array | ArrayBuffer, isBinary: boolean): SendResult {
     return this.#send(payload, isBinary);
   }
+
+  // ---- Private ----
 
   #send(payload: string | Uint8Array | ArrayBuffer, isBinary: boolean): SendResult {
     const ws = this.#ws;
@@ -359,12 +614,16 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     return sendResultOf(status);
   }
 
-  #closingState(): ClosingState {
-    return (this.#closing ??= new ClosingState());
+  #inboundPart(): Inbound {
+    return (this.#inbound ??= new Inbound(this));
+  }
+
+  #closingPart(): Closing {
+    return (this.#closing ??= new Closing());
   }
 
   #closeTimedOut(): void {
-    this[kLogEvent]('warn', { event: 'ws.close_timeout', bufferedAmount: this.bufferedAmount, code: this.#closingState().code });
+    this[kLogEvent]('warn', { event: 'ws.close_timeout', bufferedAmount: this.bufferedAmount, code: this.#closingPart().code });
     this.terminate();
   }
 
@@ -382,7 +641,7 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
     const ws = this.#ws;
     if (ws === undefined) return;
     this.#flags |= END_CALLED;
-    const { code, reason } = this.#closingState();
+    const { code, reason } = this.#closingPart();
     try {
       // uWS runs the close callback (and so #settle) synchronously inside end().
       ws.end(code, reason);
@@ -395,23 +654,11 @@ export class WebSocketConnection<TData = unknown> extends ConnectionIntake<TData
   #settle(code: number, reason: string): void {
     this.#ws = undefined;
     this.#state = CLOSED;
-    const closing = this.#closing;
-    if (closing?.timer !== undefined) clearTimeout(closing.timer);
     const info: CloseInfo = { code, reason, wasClean: code !== CloseCode.ABNORMAL, initiatedBy: (this.#flags & END_CALLED) !== 0 ? 'server' : 'client' };
     this.#closeInfo = info;
-    this.closeInbox();
-    this.#resolveDrain();
-    closing?.resolveClosed?.(info);
+    this.#inbound?.endInbox();
+    this.#closing?.settle(info);
     this.#hooks.onClose?.(this, info);
-    this.consumerClosed();
-  }
-
-  #resolveDrain(): void {
-    const closing = this.#closing;
-    if (closing === undefined) return;
-    const resolve = closing.resolveDrained;
-    closing.drained = undefined;
-    closing.resolveDrained = undefined;
-    resolve?.();
+    this.#inbound?.endConsumer();
   }
 }
