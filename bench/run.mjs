@@ -28,22 +28,45 @@ const RUN_LIMIT_MS = 25 * 60_000;
 const FULL = {
   loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
   echo: {
-    warmup: 2, duration: 4, rounds: 2,
+    warmup: 2,
+    duration: 4,
+    rounds: 2,
     servers: [
-      'raw', 'ref-copy', 'mh', 'ref-forawait', 'forawait', 'batch', 'ref-batch', 'batch-replies',
-      'node-mh', 'node-forawait', 'ws', 'fastify', 'socketio', 'threads-1', 'threads-2',
+      'raw',
+      'ref-copy',
+      'mh',
+      'ref-forawait',
+      'forawait',
+      'batch',
+      'ref-batch',
+      'batch-replies',
+      'node-mh',
+      'node-forawait',
+      'ws',
+      'fastify',
+      'socketio',
+      'threads-1',
+      'threads-2',
     ],
   },
   'shared-core': { warmup: 1, duration: 3, rounds: 4 },
   latency: { rate: 20_000, warmup: 1, duration: 4, servers: ['raw', 'mh', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'] },
   memory: {
-    conns: 10_000, baselineMs: 1_000, settleMs: 2_000, stableMs: 5_000, settledMinMs: 50_000, settledMaxMs: 60_000,
+    conns: 10_000,
+    baselineMs: 1_000,
+    settleMs: 2_000,
+    stableMs: 5_000,
+    settledMinMs: 50_000,
+    settledMaxMs: 60_000,
     servers: ['raw', 'mh', 'mh-metrics', 'forawait', 'node-mh', 'ws', 'fastify', 'socketio'],
   },
   heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'node-7', 'ws', 'fastify'] },
   broadcast: {
-    subscribers: 10_000, inflight: 16, warmup: 1, duration: 4,
+    subscribers: 10_000,
+    inflight: 16,
+    warmup: 1,
+    duration: 4,
     servers: ['raw-pub', 'kindling-pub', 'ws-pub', 'threads-1-pub', 'threads-2-pub'],
   },
   http: { conns: 100, warmup: 1, duration: 4, servers: ['raw-http', 'kindling-http'] },
@@ -56,7 +79,12 @@ const SMOKE = {
   'shared-core': { warmup: 0.2, duration: 0.5, rounds: 1 },
   latency: { rate: 5_000, warmup: 0.2, duration: 1, servers: ['raw'] },
   memory: {
-    conns: 1_000, baselineMs: 200, settleMs: 200, stableMs: 1_000, settledMinMs: 1_000, settledMaxMs: 3_000,
+    conns: 1_000,
+    baselineMs: 200,
+    settleMs: 200,
+    stableMs: 1_000,
+    settledMinMs: 1_000,
+    settledMaxMs: 3_000,
     servers: ['raw'],
   },
   heartbeat: { conns: 1_000, settleMs: 200, windowMs: 3_000, routes: ['/idle-1s'] },
@@ -68,8 +96,7 @@ const SMOKE = {
 
 function usage(code) {
   process.stderr.write(
-    'usage: node bench/run.mjs [--smoke] [--tmp] [--name NAME] [--rounds N] [group ...]\n' +
-      `groups: ${GROUPS.join(', ')} (default: all)\n`,
+    'usage: node bench/run.mjs [--smoke] [--tmp] [--name NAME] [--rounds N] [group ...]\n' + `groups: ${GROUPS.join(', ')} (default: all)\n`,
   );
   process.exit(code);
 }
@@ -157,12 +184,7 @@ async function main() {
   process.stdout.write(`${markdown}\n`);
   log(`wrote ${file}`);
   if (opts.smoke) {
-    const failed = groups.filter(
-      (g) =>
-        g.data?.selftestFailed ||
-        g.data?.checkFailed ||
-        g.rows.some((row) => row.some((c) => String(c).startsWith('n/a'))),
-    );
+    const failed = groups.filter((g) => g.data?.selftestFailed || g.data?.checkFailed || g.rows.some((row) => row.some((c) => String(c).startsWith('n/a'))));
     if (failed.length) {
       log(`smoke: FAILED in ${failed.map((g) => g.id).join(', ')}`);
       process.exitCode = 1;

@@ -10,13 +10,28 @@ export async function broadcastGroup(cfg, ids) {
     const def = SERVERS[id];
     const args = (server) =>
       [
-        'broadcast', '-p', server.port, '--path', '/sub', '--pub-path', '/pub', '-c', cfg.subscribers,
-        '-k', cfg.inflight, '-s', PAYLOAD, '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
+        'broadcast',
+        '-p',
+        server.port,
+        '--path',
+        '/sub',
+        '--pub-path',
+        '/pub',
+        '-c',
+        cfg.subscribers,
+        '-k',
+        cfg.inflight,
+        '-s',
+        PAYLOAD,
+        '-w',
+        cfg.warmup,
+        '-d',
+        cfg.duration,
+        '--server-pid',
+        server.pid,
       ].map(String);
     const timeoutMs = (cfg.warmup + cfg.duration + 90) * 1000;
-    results[id] = await attempt(() =>
-      quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))),
-    );
+    results[id] = await attempt(() => quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))));
     const v = results[id].value;
     log(`broadcast: ${def.label}:`, v ? `${fmtInt(v.deliveries_per_sec)} deliveries/s` : na(results[id].error));
   }
@@ -32,8 +47,15 @@ export async function broadcastGroup(cfg, ids) {
     if (v.closed_by_server) notes.push(`${fmtInt(v.closed_by_server)} closed by the server`);
     if (v.open < cfg.subscribers) notes.push(`only ${fmtInt(v.open)} subscribers connected`);
     if (noise(v)) notes.push(noise(v));
-    return [SERVERS[id].label, fmtInt(v.deliveries_per_sec), fmtRatio(v.deliveries_per_sec / raw),
-      v.publishes_per_sec.toFixed(1), fmtCpu(v.server_cpu), fmtCpu(v.loadgen_cpu), notes.join('; ')];
+    return [
+      SERVERS[id].label,
+      fmtInt(v.deliveries_per_sec),
+      fmtRatio(v.deliveries_per_sec / raw),
+      v.publishes_per_sec.toFixed(1),
+      fmtCpu(v.server_cpu),
+      fmtCpu(v.loadgen_cpu),
+      notes.join('; '),
+    ];
   });
   return {
     id: 'broadcast',

@@ -26,9 +26,7 @@ export async function clusterGroup(cfg) {
   try {
     for (const id of cfg.systems) {
       const def = SYSTEMS[id];
-      results[id] = await attempt(() =>
-        withServer(def, (a) => withServer(def, (b) => measure(def, a, b, cfg))),
-      );
+      results[id] = await attempt(() => withServer(def, (a) => withServer(def, (b) => measure(def, a, b, cfg))));
       const v = results[id].value;
       log(`cluster: ${def.label}:`, v ? `${fmtInt(v.perSec)} deliveries/s, p50 ${v.p50.toFixed(2)} ms, p99 ${v.p99.toFixed(2)} ms` : na(results[id].error));
     }
@@ -42,7 +40,15 @@ export async function clusterGroup(cfg) {
     if (!v) return [SYSTEMS[id].label, na(error), '—', '—', '—', '—', ''];
     data[id] = v.perSec;
     const notes = v.missing ? `${fmtInt(v.missing)} deliveries missing at the end` : '';
-    return [SYSTEMS[id].label, fmtInt(v.perSec), id === 'socketio-redis' ? '1.00×' : fmtRatio(v.perSec / sio), `${v.p50.toFixed(2)} ms`, `${v.p99.toFixed(2)} ms`, `${v.cpu.toFixed(2)} cores`, notes];
+    return [
+      SYSTEMS[id].label,
+      fmtInt(v.perSec),
+      id === 'socketio-redis' ? '1.00×' : fmtRatio(v.perSec / sio),
+      `${v.p50.toFixed(2)} ms`,
+      `${v.p99.toFixed(2)} ms`,
+      `${v.cpu.toFixed(2)} cores`,
+      notes,
+    ];
   });
   return {
     id: 'cluster',
@@ -150,7 +156,9 @@ async function startRedis() {
     });
     server.once('error', reject);
   });
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('redis-server did not start')), 10_000);

@@ -10,8 +10,22 @@ const PAYLOAD = 32;
 /** The load generator's arguments for an echo measurement of `server` (a started `def`). */
 export function echoArgs(def, server, cfg, inflight = INFLIGHT) {
   return [
-    'echo', '-p', server.port, ...targetArgs(def), '-c', CONNS, '-k', inflight, '-s', PAYLOAD,
-    '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
+    'echo',
+    '-p',
+    server.port,
+    ...targetArgs(def),
+    '-c',
+    CONNS,
+    '-k',
+    inflight,
+    '-s',
+    PAYLOAD,
+    '-w',
+    cfg.warmup,
+    '-d',
+    cfg.duration,
+    '--server-pid',
+    server.pid,
     ...(def.batchedReplies ? ['--batched-replies'] : []),
   ].map(String);
 }
@@ -29,11 +43,7 @@ export async function echoGroup(cfg, ids) {
       const s = state.get(id);
       if (s.error && s.runs.length === 0) continue;
       const def = SERVERS[id];
-      const r = await attempt(() =>
-        quietly(() =>
-          withServer(def, (server) => runLoadgen(echoArgs(def, server, cfg), { timeoutMs: timeoutFor(cfg) })),
-        ),
-      );
+      const r = await attempt(() => quietly(() => withServer(def, (server) => runLoadgen(echoArgs(def, server, cfg), { timeoutMs: timeoutFor(cfg) }))));
       if (r.value) s.runs.push(r.value);
       else s.error = r.error;
       log(`echo round ${round}: ${def.label}:`, r.value ? `${fmtInt(r.value.echoes_per_sec)}/s` : na(r.error));
@@ -64,9 +74,14 @@ export async function echoGroup(cfg, ids) {
     if (error) notes.push(`a later round failed: ${error}`);
     if (noise(b)) notes.push(noise(b));
     return [
-      SERVERS[id].label, fmtInt(b.echoes_per_sec), fmtRatio(b.echoes_per_sec / raw), ofReference(id, b),
+      SERVERS[id].label,
+      fmtInt(b.echoes_per_sec),
+      fmtRatio(b.echoes_per_sec / raw),
+      ofReference(id, b),
       runs.length > 1 ? `${fmtInt(Math.min(...rates))} – ${fmtInt(Math.max(...rates))}` : '—',
-      fmtCpu(b.server_cpu), fmtCpu(b.loadgen_cpu), notes.join('; '),
+      fmtCpu(b.server_cpu),
+      fmtCpu(b.loadgen_cpu),
+      notes.join('; '),
     ];
   });
   return {
@@ -85,7 +100,7 @@ export async function echoGroup(cfg, ids) {
           'contract needs (bench/servers/bare-uws-references.mjs); "× its reference" divides a Kindling row by it.'
         : '') +
       (ids.length > 1
-        ? ' The rows run minutes apart, and this machine\'s speed moves by more than their differences: the ' +
+        ? " The rows run minutes apart, and this machine's speed moves by more than their differences: the " +
           'ratios of the shared-core group, when it ran, are the ones to read.'
         : ''),
     columns: ['Server', 'echoes/s', '× raw uWS', '× its reference', 'rounds (min – max)', 'server CPU', 'loadgen CPU', 'notes'],
@@ -114,7 +129,10 @@ export async function loadgenGroup(cfg) {
   );
   const rows = r.value
     ? r.value.map((x) => [
-        `${CONNS} × ${x.depth}`, fmtInt(x.echoes_per_sec), fmtCpu(x.server_cpu), fmtCpu(x.loadgen_cpu),
+        `${CONNS} × ${x.depth}`,
+        fmtInt(x.echoes_per_sec),
+        fmtCpu(x.server_cpu),
+        fmtCpu(x.loadgen_cpu),
         x.loadgen_cpu >= 0.95 ? 'loadgen saturated' : x.server_cpu >= 0.95 ? 'server saturated' : 'neither saturated',
         noise(x),
       ])

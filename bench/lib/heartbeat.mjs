@@ -80,8 +80,14 @@ export async function heartbeatGroup(cfg) {
     }
     if (route.intervalS === 0 && v.pings > 0) notes.push('pinged although the heartbeat is off');
     const tick = TICK_S / v.seconds;
-    return [`\`${path}\`: ${route.label}`, orBelow(pct, v.cpu, tick), orBelow(us, perConn, (tick / v.open) * 1e6),
-      fmtInt(v.pings), fmtInt(pingRate), notes.join('; ')];
+    return [
+      `\`${path}\`: ${route.label}`,
+      orBelow(pct, v.cpu, tick),
+      orBelow(us, perConn, (tick / v.open) * 1e6),
+      fmtInt(v.pings),
+      fmtInt(pingRate),
+      notes.join('; '),
+    ];
   });
   const n = fmtInt(cfg.conns);
   return {

@@ -68,19 +68,21 @@ export async function httpGroup(cfg, ids) {
     results[id] = tool.error
       ? tool
       : await attempt(() =>
-          quietly(() => withServer(def, async (server) => {
-            const url = `http://127.0.0.1:${server.port}/`;
-            if (cfg.warmup > 0) await wrk(url, cfg.warmup, cfg.conns);
-            const cpu0 = cpuSeconds(server.pid);
-            const busy0 = machineBusySeconds();
-            const t0 = performance.now();
-            const r = await wrk(url, cfg.duration, cfg.conns);
-            const secs = (performance.now() - t0) / 1000;
-            r.server_cpu = (cpuSeconds(server.pid) - cpu0) / secs;
-            r.machine_busy = (machineBusySeconds() - busy0) / secs;
-            r.loadgen_cpu = r.cpu / secs;
-            return r;
-          })),
+          quietly(() =>
+            withServer(def, async (server) => {
+              const url = `http://127.0.0.1:${server.port}/`;
+              if (cfg.warmup > 0) await wrk(url, cfg.warmup, cfg.conns);
+              const cpu0 = cpuSeconds(server.pid);
+              const busy0 = machineBusySeconds();
+              const t0 = performance.now();
+              const r = await wrk(url, cfg.duration, cfg.conns);
+              const secs = (performance.now() - t0) / 1000;
+              r.server_cpu = (cpuSeconds(server.pid) - cpu0) / secs;
+              r.machine_busy = (machineBusySeconds() - busy0) / secs;
+              r.loadgen_cpu = r.cpu / secs;
+              return r;
+            }),
+          ),
         );
     const v = results[id].value;
     log(`http: ${def.label}:`, v ? `${fmtInt(v.rps)} req/s` : na(results[id].error));
@@ -95,8 +97,7 @@ export async function httpGroup(cfg, ids) {
     if (v.non2xx) notes.push(`${fmtInt(v.non2xx)} non-2xx`);
     if (v.socketErrors) notes.push(`${fmtInt(v.socketErrors)} socket errors`);
     if (noise(v)) notes.push(noise(v));
-    return [SERVERS[id].label, fmtInt(v.rps), fmtRatio(v.rps / raw), fmtUs(v.p50), fmtUs(v.p99), fmtCpu(v.server_cpu),
-      fmtCpu(v.loadgen_cpu), notes.join('; ')];
+    return [SERVERS[id].label, fmtInt(v.rps), fmtRatio(v.rps / raw), fmtUs(v.p50), fmtUs(v.p99), fmtCpu(v.server_cpu), fmtCpu(v.loadgen_cpu), notes.join('; ')];
   });
   return {
     id: 'http',

@@ -11,13 +11,25 @@ export async function latencyGroup(cfg, ids) {
     const def = SERVERS[id];
     const args = (server) =>
       [
-        'latency', '-p', server.port, ...targetArgs(def), '-c', CONNS, '-r', cfg.rate, '-s', PAYLOAD,
-        '-w', cfg.warmup, '-d', cfg.duration, '--server-pid', server.pid,
+        'latency',
+        '-p',
+        server.port,
+        ...targetArgs(def),
+        '-c',
+        CONNS,
+        '-r',
+        cfg.rate,
+        '-s',
+        PAYLOAD,
+        '-w',
+        cfg.warmup,
+        '-d',
+        cfg.duration,
+        '--server-pid',
+        server.pid,
       ].map(String);
     const timeoutMs = (cfg.warmup + cfg.duration + 45) * 1000;
-    results[id] = await attempt(() =>
-      quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))),
-    );
+    results[id] = await attempt(() => quietly(() => withServer(def, (server) => runLoadgen(args(server), { timeoutMs }))));
     const v = results[id].value;
     log(`latency: ${def.label}:`, v ? `p50 ${fmtUs(v.p50_us)} p99 ${fmtUs(v.p99_us)}` : na(results[id].error));
   }
@@ -33,8 +45,15 @@ export async function latencyGroup(cfg, ids) {
     if (v.achieved_rate < cfg.rate * 0.98) notes.push(`sent only ${fmtInt(v.achieved_rate)}/s`);
     if (noise(v)) notes.push(noise(v));
     return [
-      SERVERS[id].label, fmtUs(v.p50_us), fmtUs(v.p90_us), fmtUs(v.p99_us), fmtUs(v.p999_us), fmtUs(v.max_us),
-      fmtRatio(v.p99_us / rawP99), fmtCpu(v.server_cpu), notes.join('; '),
+      SERVERS[id].label,
+      fmtUs(v.p50_us),
+      fmtUs(v.p90_us),
+      fmtUs(v.p99_us),
+      fmtUs(v.p999_us),
+      fmtUs(v.max_us),
+      fmtRatio(v.p99_us / rawP99),
+      fmtCpu(v.server_cpu),
+      notes.join('; '),
     ];
   });
   return {

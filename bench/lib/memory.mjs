@@ -25,8 +25,7 @@ async function settle(pid, openedAt, cfg) {
     samples.push(rssBytes(pid));
     const ms = performance.now() - openedAt;
     const recent = samples.slice(-span);
-    const stable =
-      recent.length === span && Math.max(...recent) - Math.min(...recent) < STABLE * recent.at(-1);
+    const stable = recent.length === span && Math.max(...recent) - Math.min(...recent) < STABLE * recent.at(-1);
     if ((stable && ms >= cfg.settledMinMs) || ms >= cfg.settledMaxMs) {
       return { early: samples[0], settled: samples.at(-1), settledMs: ms, stable };
     }
@@ -38,8 +37,7 @@ async function measure(def, cfg) {
     await sleep(cfg.baselineMs);
     const before = rssBytes(server.pid);
     const holdS = cfg.settledMaxMs / 1000 + 60;
-    const args = ['-p', server.port, ...targetArgs(def, { policies: true }), '-c', cfg.conns,
-      '--concurrency', 200, '--hold', holdS].map(String);
+    const args = ['-p', server.port, ...targetArgs(def, { policies: true }), '-c', cfg.conns, '--concurrency', 200, '--hold', holdS].map(String);
     const hold = holdConnections(args, { timeoutMs: (holdS + 30) * 1000 });
     try {
       const held = await hold.held;
@@ -56,10 +54,12 @@ export async function memoryGroup(cfg, ids) {
   for (const id of ids) {
     results[id] = await attempt(() => measure(SERVERS[id], cfg));
     const v = results[id].value;
-    log(`memory: ${SERVERS[id].label}:`, v
-      ? `${kb((v.early - v.before) / v.connected)} at ${secs(cfg.settleMs)}, ` +
-        `${kb((v.settled - v.before) / v.connected)} after ${secs(v.settledMs)}`
-      : na(results[id].error));
+    log(
+      `memory: ${SERVERS[id].label}:`,
+      v
+        ? `${kb((v.early - v.before) / v.connected)} at ${secs(cfg.settleMs)}, ` + `${kb((v.settled - v.before) / v.connected)} after ${secs(v.settledMs)}`
+        : na(results[id].error),
+    );
   }
   const perConn = (v, rss) => (v?.connected ? (rss - v.before) / v.connected : NaN);
   const raw = results.raw?.value;
@@ -75,9 +75,19 @@ export async function memoryGroup(cfg, ids) {
     const notes = [];
     if (v.connected < cfg.conns) notes.push(`only ${v.connected} of ${cfg.conns} connected`);
     if (!v.stable) notes.push(`still moving at ${secs(v.settledMs)}: last reading shown`);
-    return [label, kb(settled), fmtRatio(settled / perConn(raw, raw?.settled)), secs(v.settledMs),
-      kb(early), fmtRatio(early / perConn(raw, raw?.early)), mb(v.before), mb(v.early), mb(v.settled),
-      `${v.openSeconds.toFixed(2)} s`, notes.join('; ')];
+    return [
+      label,
+      kb(settled),
+      fmtRatio(settled / perConn(raw, raw?.settled)),
+      secs(v.settledMs),
+      kb(early),
+      fmtRatio(early / perConn(raw, raw?.early)),
+      mb(v.before),
+      mb(v.early),
+      mb(v.settled),
+      `${v.openSeconds.toFixed(2)} s`,
+      notes.join('; '),
+    ];
   });
   const n = cfg.conns.toLocaleString('en-US');
   const at = secs(cfg.settleMs);
@@ -94,8 +104,19 @@ export async function memoryGroup(cfg, ids) {
       'generation and shrinks it only 15–40 s into idleness. Kindling routes have heartbeat (30 s / 10 s' +
       `${cfg.settledMinMs > 31_000 ? ': every connection has been pinged once by the settled reading' : ''}) ` +
       `and a per-connection rate limit on. No GC is forced. The ${at} columns keep the early reading.`,
-    columns: ['Server', 'settled RSS per connection', '× raw uWS', 'settled after', `at ${at}, per connection`,
-      '× raw uWS', 'RSS before', `RSS at ${at}`, 'RSS settled', 'time to open all', 'notes'],
+    columns: [
+      'Server',
+      'settled RSS per connection',
+      '× raw uWS',
+      'settled after',
+      `at ${at}, per connection`,
+      '× raw uWS',
+      'RSS before',
+      `RSS at ${at}`,
+      'RSS settled',
+      'time to open all',
+      'notes',
+    ],
     rows,
     data,
   };

@@ -19,9 +19,7 @@ export const pinning = (() => {
     ok,
     server: ok ? 'taskset -c 1 ' : '',
     loadgen: ok ? 'taskset -c 0 ' : '',
-    describe: ok
-      ? 'server on core 1, load generator on core 0 (taskset)'
-      : `not pinned (${hasTaskset ? `${cpus().length} core` : 'taskset missing'})`,
+    describe: ok ? 'server on core 1, load generator on core 0 (taskset)' : `not pinned (${hasTaskset ? `${cpus().length} core` : 'taskset missing'})`,
   };
 })();
 
@@ -61,7 +59,10 @@ export function reasonFrom(stderr, code) {
   }
   const missingExport = /does not provide an export named '([^']+)'/.exec(stderr);
   if (missingExport) return `@kindling/core has no export '${missingExport[1]}' yet`;
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const error = lines.find((l) => /^(\w*Error|error)\b|: /.test(l) && !l.startsWith('at ')) ?? lines.at(-1);
   return (error ?? `exited with code ${code}`).slice(0, 160);
 }
@@ -211,11 +212,7 @@ export function cpuSeconds(pid) {
 
 /** Busy CPU seconds of the whole machine (every core; all but idle and iowait) from /proc/stat. */
 export function machineBusySeconds() {
-  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8')
-    .split('\n')[0]
-    .trim()
-    .split(/\s+/)
-    .map(Number);
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
   return (user + nice + system + irq + softirq + steal) / CLK_TCK;
 }
 

@@ -46,18 +46,18 @@ export function machine() {
     memory: `${Math.round(os.totalmem() / 2 ** 30)} GiB`,
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
-    load: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+    load: os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' '),
     revision: revision(),
-    versions: ['uWebSockets.js', 'ws', 'fastify', '@fastify/websocket', 'socket.io']
-      .map((p) => `${p} ${versionOf(p)}`)
-      .join(', '),
+    versions: ['uWebSockets.js', 'ws', 'fastify', '@fastify/websocket', 'socket.io'].map((p) => `${p} ${versionOf(p)}`).join(', '),
   };
 }
 
 const cell = (s) => String(s ?? '').replaceAll('|', '\\|');
 const table = (columns, rows) =>
-  [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`,
-    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  [`| ${columns.map(cell).join(' | ')} |`, `|${columns.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** Compares the run's figures with the performance targets (docs/performance.md). */
 export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers, heartbeatConns }) {
@@ -102,7 +102,11 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
   }
   // The contract as docs/performance.md states it: each handler style against the least its own
   // contract costs on this engine, measured in the same run.
-  for (const [id, label] of [['mh', 'messageHandler'], ['forawait', '`for await`'], ['batch-replies', 'batchHandler (one reply per batch)']]) {
+  for (const [id, label] of [
+    ['mh', 'messageHandler'],
+    ['forawait', '`for await`'],
+    ['batch-replies', 'batchHandler (one reply per batch)'],
+  ]) {
     const what = `${label} echo ≥ ${REFERENCE_SHARE.toFixed(2)} × its bare-uWS reference (docs/performance.md)`;
     const r = styleRatio(id, 'reference');
     ratioRow(what, echoRan, r, REFERENCE_SHARE, `${fmtRatio(r)}${source(id, 'reference')}`);
@@ -116,14 +120,24 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
   {
     // Events with replies against the messageHandler echo (DESIGN §9), on the shared core only.
     const r = shared[ratioKey('events', 'mh')];
-    ratioRow('events() request-with-reply echo ≥ 0.90 × messageHandler echo', Boolean(byId['shared-core']), r ?? Number.NaN, 0.9, `${fmtRatio(r)} (shared core)`);
+    ratioRow(
+      'events() request-with-reply echo ≥ 0.90 × messageHandler echo',
+      Boolean(byId['shared-core']),
+      r ?? Number.NaN,
+      0.9,
+      `${fmtRatio(r)} (shared core)`,
+    );
   }
   {
     // Metrics on against metrics off, the same handler on the same engine, sharing a core.
     const r = shared[ratioKey('mh-metrics', 'mh')];
     ratioRow('messageHandler echo, metrics on ≥ 0.98 × metrics off (shared core)', byId['shared-core'] !== undefined, r, 0.98);
   }
-  for (const [id, label] of [['mh', 'messageHandler'], ['mh-metrics', 'messageHandler, metrics on'], ['forawait', '`for await`']]) {
+  for (const [id, label] of [
+    ['mh', 'messageHandler'],
+    ['mh-metrics', 'messageHandler, metrics on'],
+    ['forawait', '`for await`'],
+  ]) {
     const what = `idle RSS ≤ 1.5 KB per connection at 10k, heartbeat + rate limit, settled (${label})`;
     const v = mem[id];
     if (!byId.memory) rows.push([what, '—', 'not run']);
@@ -139,7 +153,11 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     const what = 'heartbeat sweep CPU at 10k idle connections (measured; no threshold)';
     const hb = byId.heartbeat?.data?.routes ?? {};
     const at = heartbeatConns === 10_000 ? '' : ` (at ${heartbeatConns} connections, not 10k)`;
-    const parts = [['/idle-1s', 'pinged every second'], ['/idle', 'default 30 s'], ['/idle-off', 'off']]
+    const parts = [
+      ['/idle-1s', 'pinged every second'],
+      ['/idle', 'default 30 s'],
+      ['/idle-off', 'off'],
+    ]
       .filter(([path]) => hb[path])
       .map(([path, label]) => {
         const { cpu, perConn } = hb[path];
@@ -160,8 +178,7 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
       const byRate = k.rate / raw.rate;
       const byCpu = k.perCpu / raw.perCpu;
       const worst = Math.min(byRate, Number.isFinite(byCpu) ? byCpu : byRate);
-      rows.push([what, `${fmtRatio(byRate)} by rate, ${fmtRatio(byCpu)} per server CPU-second`,
-        worst >= 0.6 ? 'met' : 'NOT met']);
+      rows.push([what, `${fmtRatio(byRate)} by rate, ${fmtRatio(byCpu)} per server CPU-second`, worst >= 0.6 ? 'met' : 'NOT met']);
     }
   }
   {
@@ -188,12 +205,20 @@ export function render({ title, command, started, seconds, info, groups, targetR
     '',
     '## Machine',
     '',
-    table(['', ''], [
-      ['cores (nproc)', info.nproc], ['CPU', info.cpu], ['memory', info.memory], ['kernel', info.kernel],
-      ['Node.js', info.node], ['packages', info.versions], ['Kindling commit', info.revision],
-      ['pinning', pinning.describe],
-      ['load average at start (1/5/15 min)', info.load],
-    ]),
+    table(
+      ['', ''],
+      [
+        ['cores (nproc)', info.nproc],
+        ['CPU', info.cpu],
+        ['memory', info.memory],
+        ['kernel', info.kernel],
+        ['Node.js', info.node],
+        ['packages', info.versions],
+        ['Kindling commit', info.revision],
+        ['pinning', pinning.describe],
+        ['load average at start (1/5/15 min)', info.load],
+      ],
+    ),
     '',
     'Ratios compare with raw uWS measured in this same run. See bench/README.md for the method.',
     '',

@@ -96,7 +96,7 @@ const CHECKS = [
     detail: (r) => `${r.echoes} replies, ${r.mismatched} wrong`,
   },
   {
-    what: 'events() requests: a reply that is not the request\'s is counted wrong',
+    what: "events() requests: a reply that is not the request's is counted wrong",
     args: ['echo', '--proto', 'events', '--path', '/', '-c', '2', '-k', '2', '-w', '0.1', '-d', '0.3'],
     ok: (r) => r.mismatched > 0,
     detail: (r) => `${r.mismatched} wrong`,
@@ -128,9 +128,7 @@ export async function selftestRows() {
     for (const check of CHECKS) {
       const [mode, ...rest] = check.args;
       const r = await attempt(() => runLoadgen([mode, '-p', String(server.port), ...rest], { timeoutMs: 30_000 }));
-      rows.push(r.value
-        ? [check.what, check.ok(r.value, server.stats) ? 'pass' : 'FAIL', check.detail(r.value, server.stats)]
-        : [check.what, 'FAIL', r.error]);
+      rows.push(r.value ? [check.what, check.ok(r.value, server.stats) ? 'pass' : 'FAIL', check.detail(r.value, server.stats)] : [check.what, 'FAIL', r.error]);
     }
     const hold = await attempt(async () => {
       const h = holdConnections(['-p', String(server.port), '-c', '200', '--hold', '20'], { timeoutMs: 30_000 });
@@ -142,9 +140,11 @@ export async function selftestRows() {
       return { held, pings: second.pings - first.pings, open: second.open, released };
     });
     const v = hold.value;
-    rows.push(['idle connections held, pings counted on request, released',
+    rows.push([
+      'idle connections held, pings counted on request, released',
       v && v.held.connected === 200 && v.open === 200 && v.pings > 0 && v.released ? 'pass' : 'FAIL',
-      v ? `${v.held.connected}/200 connected, ${v.pings} pings in 0.2 s, released: ${Boolean(v.released)}` : hold.error]);
+      v ? `${v.held.connected}/200 connected, ${v.pings} pings in 0.2 s, released: ${Boolean(v.released)}` : hold.error,
+    ]);
   } finally {
     await server.close();
   }

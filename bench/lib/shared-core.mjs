@@ -28,7 +28,6 @@ const COMPARISONS = [
   ['events', 'mh'],
 ];
 
-
 const geomean = (xs) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
 const mean = (xs) => xs.reduce((sum, x) => sum + x, 0) / xs.length;
 
@@ -53,7 +52,10 @@ async function measurePair(id, against, cfg) {
       const runs = [];
       for (const i of order) runs[i] = runLoadgen(echoArgs(defs[i], servers[i], cfg), { timeoutMs: timeoutFor(cfg) });
       const [a, b] = await Promise.all(runs);
-      for (const [r, def] of [[a, defs[0]], [b, defs[1]]]) {
+      for (const [r, def] of [
+        [a, defs[0]],
+        [b, defs[1]],
+      ]) {
         if (r.mismatched || r.failed || r.closed_by_server) throw new Error(`${def.label}: wrong echoes or failed connections`);
       }
       rounds.push({ measured: a.echoes_per_sec, against: b.echoes_per_sec, loadgenCpu: a.loadgen_cpu + b.loadgen_cpu });

@@ -10,7 +10,10 @@ const server = await serve(
   import.meta.url,
   ({ bus }) => {
     const router = new Router()
-      .websocket('/echo', messageHandler((_ws, message) => message))
+      .websocket(
+        '/echo',
+        messageHandler((_ws, message) => message),
+      )
       .websocket('/sub', async (ws) => {
         ws.subscribe(TOPIC);
         for await (const _ of ws);
@@ -24,6 +27,13 @@ const server = await serve(
     const app = new App(router, { logger: false, bus });
     return app;
   },
-  { threads: Number(process.env.BENCH_THREADS ?? 1), port: Number(process.argv[2] ?? 0), host: '127.0.0.1', handleSignals: false, logger: false, shutdownTimeoutMs: 1_000 },
+  {
+    threads: Number(process.env.BENCH_THREADS ?? 1),
+    port: Number(process.argv[2] ?? 0),
+    host: '127.0.0.1',
+    handleSignals: false,
+    logger: false,
+    shutdownTimeoutMs: 1_000,
+  },
 );
 if (isMainThread) ready(server.port, () => server.shutdown());

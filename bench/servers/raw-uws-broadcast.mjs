@@ -4,7 +4,8 @@ import uWS from 'uWebSockets.js';
 import { ready } from './ready.mjs';
 
 const TOPIC = 'room';
-const app = uWS.App()
+const app = uWS
+  .App()
   .ws('/sub', {
     compression: uWS.DISABLED,
     idleTimeout: 120,

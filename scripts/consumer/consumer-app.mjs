@@ -55,7 +55,14 @@ export async function packAll(root, dest) {
   return packed.map((entry) => {
     const source = packages.find((p) => p.name === entry.name);
     if (!source) throw new Error(`npm pack produced ${entry.name}, which is not under packages/`);
-    return { name: entry.name, version: entry.version, dir: source.dir, tarball: join(dest, entry.filename), integrity: entry.integrity, files: entry.files.map((f) => f.path) };
+    return {
+      name: entry.name,
+      version: entry.version,
+      dir: source.dir,
+      tarball: join(dest, entry.filename),
+      integrity: entry.integrity,
+      files: entry.files.map((f) => f.path),
+    };
   });
 }
 
@@ -109,7 +116,9 @@ export function writeLockfile(root, appDir, manifest, packs) {
       const found = resolve(fromRepoPath, name);
       if (!found) {
         if (optional.has(name)) continue;
-        throw new Error(`the repository's package-lock.json has no ${name} for ${from || 'the app'}: add it to a workspace's dependencies so \`npm ci\` caches it`);
+        throw new Error(
+          `the repository's package-lock.json has no ${name} for ${from || 'the app'}: add it to a workspace's dependencies so \`npm ci\` caches it`,
+        );
       }
       if (seen.has(found)) continue;
       seen.add(found);
@@ -127,7 +136,12 @@ export function writeLockfile(root, appDir, manifest, packs) {
           engines: m.engines,
         };
         const peerOptional = new Set(Object.keys(m.peerDependenciesMeta ?? {}).filter((n) => m.peerDependenciesMeta[n]?.optional));
-        queue.push([found, pack.name, { ...m.dependencies, ...m.optionalDependencies, ...m.peerDependencies }, new Set([...Object.keys(m.optionalDependencies ?? {}), ...peerOptional])]);
+        queue.push([
+          found,
+          pack.name,
+          { ...m.dependencies, ...m.optionalDependencies, ...m.peerDependencies },
+          new Set([...Object.keys(m.optionalDependencies ?? {}), ...peerOptional]),
+        ]);
         continue;
       }
       const { dev, devOptional, peer, optional: isOptional, ...entry } = repoLock[found];
@@ -141,7 +155,10 @@ export function writeLockfile(root, appDir, manifest, packs) {
     }
   }
   const sorted = Object.fromEntries(Object.entries(locked).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
-  writeFileSync(join(appDir, 'package-lock.json'), `${JSON.stringify({ name: manifest.name, lockfileVersion: 3, requires: true, packages: sorted }, null, 2)}\n`);
+  writeFileSync(
+    join(appDir, 'package-lock.json'),
+    `${JSON.stringify({ name: manifest.name, lockfileVersion: 3, requires: true, packages: sorted }, null, 2)}\n`,
+  );
 }
 
 /**

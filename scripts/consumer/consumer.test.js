@@ -35,54 +35,68 @@ function assertOk(result, what) {
 }
 
 describe('the packages installed from their tarballs into an app outside the repository', { timeout: 900_000 }, () => {
-  before(async () => {
-    const startedAt = Date.now();
-    for (const pkg of publishablePackages(ROOT)) {
-      assert.ok(existsSync(join(ROOT, pkg.dir, 'dist')), `${pkg.dir} is not built: run \`npm run build\` first`);
-    }
-    const base = mkdtempSync(join(tmpdir(), 'kindling-consumer-'));
-    const packs = await packAll(ROOT, join(base, 'packs'));
-    const app = join(base, 'app');
-    const gettingStarted = docFiles(ROOT, GETTING_STARTED);
-    const manifest = JSON.parse(oneFile(gettingStarted, 'package.json', GETTING_STARTED).code);
-    const pageSpecs = { ...manifest.dependencies, ...manifest.devDependencies };
-    for (const pack of packs) {
-      if (pageSpecs[pack.name] !== undefined) {
-        assert.equal(pageSpecs[pack.name], pack.version, `${GETTING_STARTED} depends on ${pack.name}@${pageSpecs[pack.name]}, the package is ${pack.version}`);
+  before(
+    async () => {
+      const startedAt = Date.now();
+      for (const pkg of publishablePackages(ROOT)) {
+        assert.ok(existsSync(join(ROOT, pkg.dir, 'dist')), `${pkg.dir} is not built: run \`npm run build\` first`);
       }
-      const spec = `file:${relative(app, pack.tarball)}`;
-      if (manifest.dependencies?.[pack.name]) manifest.dependencies[pack.name] = spec;
-      else manifest.devDependencies = { ...manifest.devDependencies, [pack.name]: spec };
-    }
-    const repo = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    for (const tool of TOOLS) manifest.devDependencies[tool] = repo.devDependencies[tool];
-    // tsx and vitest bring esbuild, whose install script the page's app does not need to know of.
-    manifest.allowScripts = { ...manifest.allowScripts, esbuild: true };
+      const base = mkdtempSync(join(tmpdir(), 'kindling-consumer-'));
+      const packs = await packAll(ROOT, join(base, 'packs'));
+      const app = join(base, 'app');
+      const gettingStarted = docFiles(ROOT, GETTING_STARTED);
+      const manifest = JSON.parse(oneFile(gettingStarted, 'package.json', GETTING_STARTED).code);
+      const pageSpecs = { ...manifest.dependencies, ...manifest.devDependencies };
+      for (const pack of packs) {
+        if (pageSpecs[pack.name] !== undefined) {
+          assert.equal(
+            pageSpecs[pack.name],
+            pack.version,
+            `${GETTING_STARTED} depends on ${pack.name}@${pageSpecs[pack.name]}, the package is ${pack.version}`,
+          );
+        }
+        const spec = `file:${relative(app, pack.tarball)}`;
+        if (manifest.dependencies?.[pack.name]) manifest.dependencies[pack.name] = spec;
+        else manifest.devDependencies = { ...manifest.devDependencies, [pack.name]: spec };
+      }
+      const repo = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+      for (const tool of TOOLS) manifest.devDependencies[tool] = repo.devDependencies[tool];
+      // tsx and vitest bring esbuild, whose install script the page's app does not need to know of.
+      manifest.allowScripts = { ...manifest.allowScripts, esbuild: true };
 
-    const server = oneFile(gettingStarted, 'src/server.ts', GETTING_STARTED).code;
-    const listen = 'port: 3000';
-    assert.equal(server.split(listen).length, 2, `${GETTING_STARTED}'s server no longer listens with \`${listen}\`; the consumer test swaps it for a free port`);
-    const testing = docFiles(ROOT, TESTING);
-    const [nodeTest, vitestTest] = testing.filter((file) => file.path === 'test/rooms.test.ts');
-    assert.ok(nodeTest && vitestTest && nodeTest.code.includes("from 'node:test'") && vitestTest.code.includes("from 'vitest'"), `${TESTING} should show test/rooms.test.ts for node:test, then for vitest`);
+      const server = oneFile(gettingStarted, 'src/server.ts', GETTING_STARTED).code;
+      const listen = 'port: 3000';
+      assert.equal(
+        server.split(listen).length,
+        2,
+        `${GETTING_STARTED}'s server no longer listens with \`${listen}\`; the consumer test swaps it for a free port`,
+      );
+      const testing = docFiles(ROOT, TESTING);
+      const [nodeTest, vitestTest] = testing.filter((file) => file.path === 'test/rooms.test.ts');
+      assert.ok(
+        nodeTest && vitestTest && nodeTest.code.includes("from 'node:test'") && vitestTest.code.includes("from 'vitest'"),
+        `${TESTING} should show test/rooms.test.ts for node:test, then for vitest`,
+      );
 
-    writeFiles(app, {
-      'package.json': `${JSON.stringify(manifest, null, 2)}\n`,
-      'tsconfig.json': oneFile(gettingStarted, 'tsconfig.json', GETTING_STARTED).code,
-      'src/server.ts': server.replace(listen, 'port: 0'),
-      // node:test: the page's test compiled by tsc beside the app's sources.
-      'tsconfig.test.json': `${JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: '.', outDir: 'dist-test' }, include: ['src', 'test'] }, null, 2)}\n`,
-      'test/rooms.test.ts': nodeTest.code,
-      // vitest: the page's spec and config in a project of their own (vitest would also collect
-      // the node:test file above).
-      'vitest/test/rooms.test.ts': vitestTest.code,
-      'vitest/vitest.config.ts': oneFile(testing, 'vitest.config.ts', TESTING).code,
-      ...variantFiles(oneFile(gettingStarted, 'tsconfig.json', GETTING_STARTED).code),
-    });
-    writeLockfile(ROOT, app, manifest, packs);
-    const install = await installOffline(app);
-    ctx = { base, app, packs, install, startedAt };
-  }, { timeout: STEP_MS });
+      writeFiles(app, {
+        'package.json': `${JSON.stringify(manifest, null, 2)}\n`,
+        'tsconfig.json': oneFile(gettingStarted, 'tsconfig.json', GETTING_STARTED).code,
+        'src/server.ts': server.replace(listen, 'port: 0'),
+        // node:test: the page's test compiled by tsc beside the app's sources.
+        'tsconfig.test.json': `${JSON.stringify({ extends: './tsconfig.json', compilerOptions: { rootDir: '.', outDir: 'dist-test' }, include: ['src', 'test'] }, null, 2)}\n`,
+        'test/rooms.test.ts': nodeTest.code,
+        // vitest: the page's spec and config in a project of their own (vitest would also collect
+        // the node:test file above).
+        'vitest/test/rooms.test.ts': vitestTest.code,
+        'vitest/vitest.config.ts': oneFile(testing, 'vitest.config.ts', TESTING).code,
+        ...variantFiles(oneFile(gettingStarted, 'tsconfig.json', GETTING_STARTED).code),
+      });
+      writeLockfile(ROOT, app, manifest, packs);
+      const install = await installOffline(app);
+      ctx = { base, app, packs, install, startedAt };
+    },
+    { timeout: STEP_MS },
+  );
 
   after(() => {
     if (ctx) {
@@ -106,11 +120,8 @@ describe('the packages installed from their tarballs into an app outside the rep
   });
 
   it("compiles getting-started's app with TypeScript 7 (npm run build) and 5.9", { timeout: STEP_MS }, async () => {
-    assert.equal(readlinkSync(join(ctx.app, 'node_modules/.bin/tsc')), '../typescript/bin/tsc', 'the app\'s tsc should be TypeScript 7');
-    const [seven, fiveNine] = await Promise.all([
-      runCommand('npm', ['run', 'build'], { cwd: ctx.app }),
-      tsc59('-p', '.', '--outDir', 'dist-5.9'),
-    ]);
+    assert.equal(readlinkSync(join(ctx.app, 'node_modules/.bin/tsc')), '../typescript/bin/tsc', "the app's tsc should be TypeScript 7");
+    const [seven, fiveNine] = await Promise.all([runCommand('npm', ['run', 'build'], { cwd: ctx.app }), tsc59('-p', '.', '--outDir', 'dist-5.9')]);
     assertOk(seven, 'npm run build (tsc 7)');
     assert.match(seven.output, /tsc -p \./);
     assertOk(fiveNine, 'tsc 5.9');
@@ -174,7 +185,11 @@ describe('the packages installed from their tarballs into an app outside the rep
       assert.notEqual(required.code, 0);
       assert.match(required.output, /ERR_REQUIRE_ESM/, required.output);
     }
-    const [nodenext, nodenext59, node16] = await Promise.all([tsc7('-p', 'cjs/tsconfig.json'), tsc59('-p', 'cjs/tsconfig.json', '--outDir', 'cjs/dist-5.9'), tsc7('-p', 'cjs/tsconfig.node16.json')]);
+    const [nodenext, nodenext59, node16] = await Promise.all([
+      tsc7('-p', 'cjs/tsconfig.json'),
+      tsc59('-p', 'cjs/tsconfig.json', '--outDir', 'cjs/dist-5.9'),
+      tsc7('-p', 'cjs/tsconfig.node16.json'),
+    ]);
     assertOk(nodenext, 'tsc 7, a CommonJS app with module nodenext');
     assertOk(nodenext59, 'tsc 5.9, a CommonJS app with module nodenext');
     assert.match(readFileSync(join(ctx.app, 'cjs/dist/server.js'), 'utf8'), /require\("@kindling\/core"\)/, 'tsc should emit require() for a CommonJS app');

@@ -78,7 +78,8 @@ export function packageProblems(root, packs) {
     }
 
     const readme = files.has('README.md') ? readFileSync(join(dir, 'README.md'), 'utf8') : '';
-    for (const heading of ['## Install', '## Example', '## Documentation']) if (readme && !readme.includes(heading)) say(`README.md has no "${heading}" section`);
+    for (const heading of ['## Install', '## Example', '## Documentation'])
+      if (readme && !readme.includes(heading)) say(`README.md has no "${heading}" section`);
     if (readme && !/```ts\n/.test(readme)) say('README.md has no ```ts example');
     for (const [, link] of readme.matchAll(/\]\((\.\.\/[^)#]+)/g)) {
       try {
@@ -104,4 +105,3 @@ function coversSideEffects(sideEffects, file) {
   if (!Array.isArray(sideEffects)) return false;
   return sideEffects.some((entry) => posix.normalize(entry) === posix.normalize(file));
 }
-

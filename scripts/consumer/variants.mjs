@@ -53,7 +53,15 @@ main().catch((error: unknown) => {
 });
 `,
     'cjs/tsconfig.json': json({
-      compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, experimentalDecorators: true, outDir: 'dist', rootDir: '.' },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        experimentalDecorators: true,
+        outDir: 'dist',
+        rootDir: '.',
+      },
       include: ['server.ts'],
     }),
     'cjs/tsconfig.node16.json': json({ extends: './tsconfig.json', compilerOptions: { module: 'node16', moduleResolution: 'node16', noEmit: true } }),

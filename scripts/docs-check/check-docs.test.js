@@ -116,15 +116,11 @@ test('finds every ts block and skips the no-check one', () => {
 
 test('type errors are reported at the Markdown line and column, also after a syntax error elsewhere', () => {
   const types = failuresOf('type').map((f) => `${f.location.slice(page.length)} ${f.message.split(':')[0]}`);
-  assert.deepEqual(types, [
-    `:${at('const wrong')}:9 error TS2322`,
-    `:${at('const broken')}:16 error TS1109`,
-    `:${at('const notRun')}:7 error TS2322`,
-  ]);
+  assert.deepEqual(types, [`:${at('const wrong')}:9 error TS2322`, `:${at('const broken')}:16 error TS1109`, `:${at('const notRun')}:7 error TS2322`]);
 });
 
 test('blocks that share names do not clash', () => {
-  const shared = [at("const shared = 1"), at("const shared = 'two'")];
+  const shared = [at('const shared = 1'), at("const shared = 'two'")];
   assert.deepEqual(
     report.failures.filter((f) => shared.some((line) => f.location.startsWith(`${page}:${line}:`))),
     [],

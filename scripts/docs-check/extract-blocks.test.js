@@ -32,7 +32,10 @@ test('an unknown flag is a problem, not a silently unchecked block', () => {
   const { blocks, problems } = extractBlocks('text\n```ts runable\na\n```\n');
   assert.equal(blocks.length, 1);
   assert.equal(blocks[0]?.runnable, false);
-  assert.deepEqual(problems.map((p) => p.line), [2]);
+  assert.deepEqual(
+    problems.map((p) => p.line),
+    [2],
+  );
   assert.match(problems[0]?.message ?? '', /unknown flag "runable"/);
 });
 
@@ -45,7 +48,10 @@ test('runnable together with no-check is a problem', () => {
 test('an unclosed fence is a problem at its opening line', () => {
   const { blocks, problems } = extractBlocks('a\n\n```ts\nconst x = 1;\n');
   assert.equal(blocks.length, 0);
-  assert.deepEqual(problems.map((p) => p.line), [3]);
+  assert.deepEqual(
+    problems.map((p) => p.line),
+    [3],
+  );
 });
 
 test('a block indented in a list item is dedented by the fence indentation', () => {
@@ -103,9 +109,7 @@ test('tsc diagnostics map to Markdown line and column, with continuation lines k
 });
 
 test('stack trace locations map to Markdown lines', () => {
-  const trace = 'Error: boom\n    at <anonymous> (/repo/.docs-check/docs/blocks/docs/page.md/L10.ts:4:9)\n    at file:///repo/.docs-check/docs/blocks/docs/page.md/L10.ts:2';
-  assert.equal(
-    mapLocations(trace, block, '/repo/.docs-check/docs'),
-    'Error: boom\n    at <anonymous> (docs/page.md:14:11)\n    at docs/page.md:12',
-  );
+  const trace =
+    'Error: boom\n    at <anonymous> (/repo/.docs-check/docs/blocks/docs/page.md/L10.ts:4:9)\n    at file:///repo/.docs-check/docs/blocks/docs/page.md/L10.ts:2';
+  assert.equal(mapLocations(trace, block, '/repo/.docs-check/docs'), 'Error: boom\n    at <anonymous> (docs/page.md:14:11)\n    at docs/page.md:12');
 });

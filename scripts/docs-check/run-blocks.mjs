@@ -52,7 +52,9 @@ export async function runBlocks({ blocks, scratchDir, outDir, timeoutMs = DEFAUL
  * @returns {Promise<RunResult>}
  */
 function runOne(block, { scratchDir, outDir, timeoutMs }) {
-  const relative = scratchPath(block).slice('blocks'.length + 1).replace(/\.ts$/, '.js');
+  const relative = scratchPath(block)
+    .slice('blocks'.length + 1)
+    .replace(/\.ts$/, '.js');
   const file = join(outDir, relative);
   const started = Date.now();
   return new Promise((resolvePromise) => {
@@ -107,9 +109,7 @@ export function mapLocations(text, block, scratchDir) {
   let mapped = text;
   for (const variant of variants.sort((a, b) => b.length - a.length)) {
     const pattern = new RegExp(`${escapeRegExp(variant)}:(\\d+)(?::(\\d+))?`, 'g');
-    mapped = mapped.replace(pattern, (_, row, col) =>
-      `${block.page}:${block.line + Number(row)}${col ? `:${Number(col) + block.indent}` : ''}`,
-    );
+    mapped = mapped.replace(pattern, (_, row, col) => `${block.page}:${block.line + Number(row)}${col ? `:${Number(col) + block.indent}` : ''}`);
   }
   return mapped;
 }

@@ -138,9 +138,7 @@ export function parseDiagnostics(output, lookup) {
     const [, file = '', row = '0', col = '0', severity = 'error', message = ''] = header;
     const text = `${severity} ${message}`;
     const block = lookup(file);
-    const location = block
-      ? `${block.page}:${block.line + Number(row)}:${Number(col) + block.indent}`
-      : `${file}:${row}:${col}`;
+    const location = block ? `${block.page}:${block.line + Number(row)}:${Number(col) + block.indent}` : `${file}:${row}:${col}`;
     diagnostics.push({ location, block, text });
   }
   return diagnostics;

@@ -133,8 +133,7 @@ export class ChatClient extends EventTarget {
     if (state === 'open') {
       this.#opened = true;
       this.#attempts = attempt;
-    }
-    else if (state === 'reconnecting') this.#emit('state', { state, reason: this.#describe(code, reason), delayMs, attempt });
+    } else if (state === 'reconnecting') this.#emit('state', { state, reason: this.#describe(code, reason), delayMs, attempt });
     // 44xx: refused by the handler itself after the upgrade (two joins raced for one name).
     else if (state === 'closed' && code >= 4400 && code < 4500) {
       this.#refuse({ status: code - 4000, code: `CLOSE_${code}`, message: reason || 'Refused by the server' });

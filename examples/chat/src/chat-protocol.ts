@@ -2,22 +2,28 @@ import { IsString, Length, Matches } from 'class-validator';
 
 /** Path parameters of `/chat/{room}/{username}`. */
 export class JoinParams {
-  @IsString() @Length(1, 32) @Matches(/^[\w-]+$/, { message: 'room may contain letters, digits, _ and -' })
+  @IsString()
+  @Length(1, 32)
+  @Matches(/^[\w-]+$/, { message: 'room may contain letters, digits, _ and -' })
   room!: string;
 
-  @IsString() @Length(1, 24) @Matches(/^[\w-]+$/, { message: 'username may contain letters, digits, _ and -' })
+  @IsString()
+  @Length(1, 24)
+  @Matches(/^[\w-]+$/, { message: 'username may contain letters, digits, _ and -' })
   username!: string;
 }
 
 /** Query string of the upgrade: the access token. */
 export class JoinQuery {
-  @IsString() @Length(1, 128)
+  @IsString()
+  @Length(1, 128)
   token!: string;
 }
 
 /** The data of `chat.send`: one message. */
 export class ChatSend {
-  @IsString() @Length(1, 500)
+  @IsString()
+  @Length(1, 500)
   text!: string;
 }
 

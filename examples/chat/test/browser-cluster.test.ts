@@ -18,7 +18,12 @@ function redisMissing(): string | false {
 const skip = noBrowser || redisMissing();
 
 /** Starts a process and resolves once `ready` matches its stdout; stopping it waits for its exit. */
-async function start(command: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ stop: (signal?: NodeJS.Signals) => Promise<void> }> {
+async function start(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ stop: (signal?: NodeJS.Signals) => Promise<void> }> {
   const child: ChildProcess = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
@@ -47,7 +52,12 @@ describe('chat across two nodes', () => {
 
   test('page A on node 1, page B on node 2: join notices, messages both ways, the here-now list, a leave notice', { skip, timeout: 120_000 }, async () => {
     const redisPort = await freePort();
-    const redis = await start('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {}, /Ready to accept connections/);
+    const redis = await start(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {},
+      /Ready to accept connections/,
+    );
     const nodes: { stop: () => Promise<void> }[] = [];
     try {
       const ports = [await freePort(), await freePort()];

@@ -25,7 +25,11 @@ describe('chat in a browser: the rate limit', () => {
     await page.press('#message', 'Enter');
     await say(page, 'four');
     await page.press('#message', 'Enter');
-    await page.locator('#messages li.notice').last().filter({ hasText: /^Slow down/ }).waitFor(WAIT);
+    await page
+      .locator('#messages li.notice')
+      .last()
+      .filter({ hasText: /^Slow down/ })
+      .waitFor(WAIT);
     assert.equal(await slowDown.count(), 1);
     assert.equal(await page.inputValue('#message'), 'four');
     await status(page, 'connected');

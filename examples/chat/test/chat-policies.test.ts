@@ -37,12 +37,22 @@ describe('chat policies', () => {
 
   test('the page is served at / with its script and stylesheet; the API routes still win', async () => {
     await using server = await TestServer.start(createChatRouter({ token }));
-    await server.request('GET', '/').expectStatus(200).expectHeader('content-type', /^text\/html/).expectText(/<title>Kindling chat<\/title>/);
+    await server
+      .request('GET', '/')
+      .expectStatus(200)
+      .expectHeader('content-type', /^text\/html/)
+      .expectText(/<title>Kindling chat<\/title>/);
     for (const file of ['/app.js', '/chat-client.js', '/vendor/kindling-client/index.js', '/vendor/kindling-client/client.js']) {
-      await server.request('GET', file).expectStatus(200).expectHeader('content-type', /javascript/);
+      await server
+        .request('GET', file)
+        .expectStatus(200)
+        .expectHeader('content-type', /javascript/);
     }
     await server.request('GET', '/backoff.js').expectStatus(404);
-    await server.request('GET', '/style.css').expectStatus(200).expectHeader('content-type', /^text\/css/);
+    await server
+      .request('GET', '/style.css')
+      .expectStatus(200)
+      .expectHeader('content-type', /^text\/css/);
     await server.request('GET', '/nothing-here.js').expectStatus(404);
     await server.request('GET', '/health').expectJson({ ok: true });
   });

@@ -57,12 +57,18 @@ test("the server's refusals arrive as ClientError kind server: VALIDATION_FAILED
   const ada = connect(server.url, 'ada');
   try {
     await welcome(ada);
-    const invalid = await ada.request('chat.send', { text: '' }).then(() => undefined, (error: unknown) => error);
+    const invalid = await ada.request('chat.send', { text: '' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(invalid instanceof ClientError);
     assert.equal(invalid.kind, 'server');
     assert.equal(invalid.code, 'VALIDATION_FAILED');
     await ada.request('chat.send', { text: 'one' });
-    const limited = await ada.request('chat.send', { text: 'two' }).then(() => undefined, (error: unknown) => error);
+    const limited = await ada.request('chat.send', { text: 'two' }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     assert.ok(limited instanceof ClientError);
     assert.equal(limited.code, 'RATE_LIMITED');
     assert.ok((limited.details as { retryAfterMs: number }).retryAfterMs > 0);

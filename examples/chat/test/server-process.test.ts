@@ -48,7 +48,10 @@ test('the server logs readable lines, serves the page, and on SIGTERM closes con
   const exited = once(server.child, 'exit');
   try {
     const lines = server.output().trim().split('\n');
-    assert.ok(lines.every((line) => !line.startsWith('{')), `expected pino-pretty lines, got:\n${server.output()}`);
+    assert.ok(
+      lines.every((line) => !line.startsWith('{')),
+      `expected pino-pretty lines, got:\n${server.output()}`,
+    );
     assert.match(server.output(), /INFO: chat on http:\/\/localhost:\d+\/\?token=secret/);
 
     const page = await fetchPage(server.port, '/');
@@ -65,7 +68,10 @@ test('the server logs readable lines, serves the page, and on SIGTERM closes con
     server.child.kill('SIGTERM');
     assert.deepEqual(await ws.closed, { code: 1001, reason: 'Server shutting down' });
     assert.deepEqual(await exited, [0, null]);
-    assert.ok(ws.texts.some((text) => JSON.parse(text).type === 'chat.welcome'), 'no welcome before the close');
+    assert.ok(
+      ws.texts.some((text) => JSON.parse(text).type === 'chat.welcome'),
+      'no welcome before the close',
+    );
     assert.match(server.output(), /app\.closed/);
   } finally {
     server.child.kill('SIGKILL');

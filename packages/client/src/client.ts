@@ -219,7 +219,10 @@ export function createClient<C extends EventsContract = EventsContract>(url: str
   const settle = (id: unknown, error: ClientError | undefined, data?: unknown) => {
     if (pings.delete(id)) return;
     const entry = pending.get(id);
-    if (!entry) return report(new ClientError('unknown-reply', `A reply for id ${String(id)}, which no request is waiting for`, error?.code, error ?? data, id as number));
+    if (!entry)
+      return report(
+        new ClientError('unknown-reply', `A reply for id ${String(id)}, which no request is waiting for`, error?.code, error ?? data, id as number),
+      );
     pending.delete(id);
     clearTimeout(entry.timer);
     if (error) entry.reject(error);
@@ -286,7 +289,12 @@ export function createClient<C extends EventsContract = EventsContract>(url: str
     },
     emit(type, ...[data]) {
       if (!stopped && send(JSON.stringify({ type, data }))) return true;
-      report(new ClientError(stopped ? 'closed' : 'offline-queue-full', `${type} was dropped: ${stopped ? 'the client is closed' : `${queueMax} calls already queued`}`));
+      report(
+        new ClientError(
+          stopped ? 'closed' : 'offline-queue-full',
+          `${type} was dropped: ${stopped ? 'the client is closed' : `${queueMax} calls already queued`}`,
+        ),
+      );
       return false;
     },
     on(type, listener) {

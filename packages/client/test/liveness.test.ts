@@ -16,7 +16,10 @@ test('a silent server gets a $ping after pingMs; with no frame back by timeoutMs
   try {
     await nextState(client, 'open');
     const peer = await server.peer(1);
-    const ping = await within(peer.frame((f) => f['type'] === '$ping'), 'the $ping');
+    const ping = await within(
+      peer.frame((f) => f['type'] === '$ping'),
+      'the $ping',
+    );
     assert.equal(typeof ping['id'], 'number');
     const dropped = await nextState(client, 'reconnecting');
     assert.ok(Date.now() - started >= 395, 'not before the deadline');
@@ -39,7 +42,10 @@ test('a server that answers $ping keeps the link alive well past timeoutMs, and 
     const peer = await server.peer(1);
     await new Promise((resolve) => setTimeout(resolve, 3_500));
     assert.ok(peer.frames.filter((f) => f['type'] === '$ping').length >= 3, 'pings were sent');
-    assert.deepEqual(states.map((s) => s.state), ['open']);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['open'],
+    );
     assert.deepEqual(errors, []);
   } finally {
     client.close();
@@ -60,7 +66,10 @@ test('any frame proves life: an error envelope answering the $ping keeps the lin
   try {
     await nextState(client, 'open');
     await new Promise((resolve) => setTimeout(resolve, 3_500));
-    assert.deepEqual(states.map((s) => s.state), ['open']);
+    assert.deepEqual(
+      states.map((s) => s.state),
+      ['open'],
+    );
     assert.deepEqual(errors, [], 'an error answering a $ping is not reported');
   } finally {
     client.close();

@@ -29,13 +29,22 @@ test('calls made while offline are queued up to max, sent in order on open; the 
     assert.equal(client.emit('note', 'over'), false);
     const full = await rejection(client.request('echo', 'over too'));
     assert.equal(full.kind, 'offline-queue-full');
-    assert.deepEqual(dropped.map((e) => e.kind), ['offline-queue-full']);
+    assert.deepEqual(
+      dropped.map((e) => e.kind),
+      ['offline-queue-full'],
+    );
 
     await server.listen();
     assert.equal(await within(queued, 'the queued reply'), 'second');
     const peer = await server.peer(1);
-    await within(peer.frame((f) => f['data'] === 'third'), 'the last queued frame');
-    assert.deepEqual(peer.frames.map((f) => f['data']), ['first', 'second', 'third']);
+    await within(
+      peer.frame((f) => f['data'] === 'third'),
+      'the last queued frame',
+    );
+    assert.deepEqual(
+      peer.frames.map((f) => f['data']),
+      ['first', 'second', 'third'],
+    );
   } finally {
     client.close();
   }
@@ -65,8 +74,14 @@ test('a queued request times out like any other and is then not sent', async () 
     client.emit('note', 'marker');
     await server.listen();
     const peer = await server.peer(1);
-    await within(peer.frame((f) => f['data'] === 'marker'), 'the marker');
-    assert.deepEqual(peer.frames.map((f) => f['data']), ['marker']);
+    await within(
+      peer.frame((f) => f['data'] === 'marker'),
+      'the marker',
+    );
+    assert.deepEqual(
+      peer.frames.map((f) => f['data']),
+      ['marker'],
+    );
   } finally {
     client.close();
   }

@@ -10,8 +10,14 @@ type Contract = { requests: { echo: { data: string; reply: string } }; emits: {}
 const fast = { baseMs: 20, capMs: 100 };
 
 test('backoffDelay is full jitter: uniform in [0, min(cap, base * 2^attempt)), capped for any attempt', () => {
-  assert.deepEqual([0, 1, 2, 3, 10, 1e6].map((a) => backoffDelay(a, 500, 30_000, () => 0)), [0, 0, 0, 0, 0, 0]);
-  assert.deepEqual([0, 1, 2, 3, 10, 1e6].map((a) => backoffDelay(a, 500, 30_000, () => 0.999_999)), [499, 999, 1999, 3999, 29_999, 29_999]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 10, 1e6].map((a) => backoffDelay(a, 500, 30_000, () => 0)),
+    [0, 0, 0, 0, 0, 0],
+  );
+  assert.deepEqual(
+    [0, 1, 2, 3, 10, 1e6].map((a) => backoffDelay(a, 500, 30_000, () => 0.999_999)),
+    [499, 999, 1999, 3999, 29_999, 29_999],
+  );
   const delays = Array.from({ length: 200 }, () => backoffDelay(4, 500, 30_000));
   assert.ok(delays.every((d) => d >= 0 && d < 8_000));
   assert.ok(new Set(delays).size > 50, 'jitter spreads the delays');
@@ -29,7 +35,10 @@ test('a server restart: requests in flight reject with closed, the client reconn
     await nextState(client, 'open');
     const inFlight = ['a', 'b', 'c'].map((data) => rejection(client.request('echo', data)));
     const peer = await server.peer(1);
-    await within(peer.frame((f) => f['data'] === 'c'), 'the third request');
+    await within(
+      peer.frame((f) => f['data'] === 'c'),
+      'the third request',
+    );
     const reconnecting = nextState(client, 'reconnecting');
     await server.stop(1001, 'Server shutting down');
     for (const request of inFlight) {

@@ -8,11 +8,11 @@ import { nextError, nextState, rejection, within } from './wait.js';
 
 type Contract = {
   requests: {
-    'echo': { data: { text: string }; reply: { text: string } };
-    'note': { data: { text: string }; reply: undefined };
-    'tick': { data: undefined; reply: number };
+    echo: { data: { text: string }; reply: { text: string } };
+    note: { data: { text: string }; reply: undefined };
+    tick: { data: undefined; reply: number };
   };
-  emits: { 'news': { headline: string }; 'bye': undefined };
+  emits: { news: { headline: string }; bye: undefined };
 };
 
 test('a request gets its reply; the wire carries { type, id, data } and an emit has no id', async () => {
@@ -23,7 +23,10 @@ test('a request gets its reply; the wire carries { type, id, data } and an emit 
     assert.deepEqual(reply, { text: 'hi' });
     assert.equal(client.emit('note', { text: 'fire and forget' }), true);
     const peer = await server.peer(1);
-    const note = await within(peer.frame((f) => f['type'] === 'note'), 'the emit');
+    const note = await within(
+      peer.frame((f) => f['type'] === 'note'),
+      'the emit',
+    );
     assert.deepEqual(peer.frames[0], { type: 'echo', id: 1, data: { text: 'hi' } });
     assert.deepEqual(note, { type: 'note', data: { text: 'fire and forget' } });
   } finally {
@@ -129,7 +132,10 @@ test('a reply for an unknown id and a second reply for the same id are ignored a
     assert.deepEqual(await within(reply, 'the reply'), { text: 'first' });
     // A request sent after the strays proves they were all read.
     const later = client.request('echo', { text: 'later' });
-    const next = await within(peer.frame((f) => f['id'] !== frame['id']), 'the second request');
+    const next = await within(
+      peer.frame((f) => f['id'] !== frame['id']),
+      'the second request',
+    );
     peer.send({ id: next['id'], data: { text: 'later' } });
     await within(later, 'the second reply');
     assert.deepEqual(unknown, [999, frame['id'], 1000]);
@@ -165,7 +171,9 @@ test('close() with a code a browser would refuse is a RangeError, and the client
   }
 });
 
-test('with the global WebSocket (Node 22+) the same round trip works without the option', { skip: typeof globalThis.WebSocket !== 'function' && 'no global WebSocket on this Node' }, async () => {
+test('with the global WebSocket (Node 22+) the same round trip works without the option', {
+  skip: typeof globalThis.WebSocket !== 'function' && 'no global WebSocket on this Node',
+}, async () => {
   await using server = await TestWsServer.start(echo);
   const client = createClient<Contract>(server.url);
   try {
@@ -175,6 +183,8 @@ test('with the global WebSocket (Node 22+) the same round trip works without the
   }
 });
 
-test('without a global WebSocket and without the option, createClient says what to pass', { skip: typeof globalThis.WebSocket === 'function' && 'this Node has a global WebSocket' }, () => {
+test('without a global WebSocket and without the option, createClient says what to pass', {
+  skip: typeof globalThis.WebSocket === 'function' && 'this Node has a global WebSocket',
+}, () => {
   assert.throws(() => createClient('ws://127.0.0.1:1/'), /pass options\.WebSocket/);
 });

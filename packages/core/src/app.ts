@@ -333,7 +333,11 @@ export class App {
     if (this.#lifecycle.phase !== 'idle') throw new Error(`App cannot listen: it is ${this.#lifecycle.phase}`);
     const port = options.port ?? 3000;
     const bindHost = options.host ?? '0.0.0.0';
-    await this.#metricsEndpoint?.start({ stats: this.#stats, connections: this.#hub.connections, wsRoutes: this.#routes.websocket.routes().map((r) => r.pattern) });
+    await this.#metricsEndpoint?.start({
+      stats: this.#stats,
+      connections: this.#hub.connections,
+      wsRoutes: this.#routes.websocket.routes().map((r) => r.pattern),
+    });
     const server = await this.#createServer();
     try {
       await this.#startBus();

@@ -21,11 +21,7 @@ export type Next = () => Promise<Response>;
 export type Middleware = (ctx: RequestContext, next: Next) => Response | void | Promise<Response | void>;
 
 /** Runs `middleware` in order around `endpoint`. */
-export function runMiddleware(
-  middleware: readonly Middleware[],
-  ctx: RequestContext,
-  endpoint: () => Promise<Response>,
-): Promise<Response> {
+export function runMiddleware(middleware: readonly Middleware[], ctx: RequestContext, endpoint: () => Promise<Response>): Promise<Response> {
   const dispatch = async (index: number): Promise<Response> => {
     const mw = middleware[index];
     if (!mw) return endpoint();

@@ -44,10 +44,12 @@ describe('controllers compiled without decorator metadata', () => {
   });
 
   test('a decorator without its class is a start-up error that says why and how to fix it', () => {
-    @Controller() class Implicit {
+    @Controller()
+    class Implicit {
       @Get('/') list(@Query() _q: Since) {}
     }
-    @Controller() class ImplicitBody {
+    @Controller()
+    class ImplicitBody {
       @OnMessage('/') say(@Conn() _ws: WebSocketConnection, @Body() _ev: ChatEvent) {}
     }
     assert.throws(
@@ -59,10 +61,16 @@ describe('controllers compiled without decorator metadata', () => {
 
   test('explicit classes convert and validate as with metadata', async () => {
     await using server = await TestServer.start(new Router().controller(new Explicit()));
-    await server.request('GET', '/rooms/lobby', { query: { since: '4' } }).expectStatus(200).expectJson({ room: 'lobby', since: 4, isNumber: true });
+    await server
+      .request('GET', '/rooms/lobby', { query: { since: '4' } })
+      .expectStatus(200)
+      .expectJson({ room: 'lobby', since: 4, isNumber: true });
     await server.request('GET', '/rooms/lobby', { query: { since: '-4' } }).expectStatus(400);
     await server.request('POST', '/rooms', { body: { name: '' } }).expectStatus(422);
-    await server.request('POST', '/rooms', { body: { name: 'den' } }).expectStatus(200).expectJson({ created: 'den' });
+    await server
+      .request('POST', '/rooms', { body: { name: 'den' } })
+      .expectStatus(200)
+      .expectJson({ created: 'den' });
   });
 
   test('WebSocket routes validate before the upgrade; @OnMessage takes its class from json', async () => {
@@ -78,7 +86,8 @@ describe('controllers compiled without decorator metadata', () => {
   });
 
   test('@OnEvent takes its class from the dto option or @Body(Class); @Body() alone is a start-up error', async () => {
-    @Controller('/ev') class Events {
+    @Controller('/ev')
+    class Events {
       @OnEvent('say', { dto: ChatEvent }) say(@Body() ev: ChatEvent) {
         return { said: ev.text, isDto: ev instanceof ChatEvent };
       }
@@ -86,7 +95,8 @@ describe('controllers compiled without decorator metadata', () => {
         return ev.text.toUpperCase();
       }
     }
-    @Controller() class ImplicitEvent {
+    @Controller()
+    class ImplicitEvent {
       @OnEvent('say') say(@Body() _ev: ChatEvent) {}
     }
     assert.throws(() => new Router().controller(new ImplicitEvent()), /ImplicitEvent\.say\(\): parameter 0 \(@Body\(\)\) has no known type/);
@@ -113,7 +123,8 @@ describe('string DTOs compiled without decorator metadata', () => {
     assert.throws(() => new Router().websocket('/live', [Headers(Paging)], (_h, ws) => ws.close()), /Headers\(Paging\): Paging\.limit has no type/);
     // On a controller the decorator fails as the class is defined, before any route exists.
     assert.throws(() => {
-      @Controller() class Items {
+      @Controller()
+      class Items {
         @Get('/items') list(@Query(Paging) q: Paging) {
           return q;
         }
@@ -129,6 +140,9 @@ describe('string DTOs compiled without decorator metadata', () => {
     }
     const router = new Router().get('/items', [Query(TypedPaging)], (q) => ({ limit: q.limit, type: typeof q.limit }));
     await using server = await TestServer.start(router);
-    await server.request('GET', '/items', { query: { limit: '5', cursor: 'a' } }).expectStatus(200).expectJson({ limit: 5, type: 'number' });
+    await server
+      .request('GET', '/items', { query: { limit: '5', cursor: 'a' } })
+      .expectStatus(200)
+      .expectJson({ limit: 5, type: 'number' });
   });
 });

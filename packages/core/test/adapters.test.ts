@@ -34,7 +34,9 @@ describe('messageHandler through the router', () => {
     const router = new Router().websocket(
       '/rooms/{room}',
       [Path(), Query(Nick)],
-      messageHandler(async (path, query, ws, event) => ({ room: path.room, from: query.nick, text: event.text, isEvent: event instanceof ChatEvent }), { json: ChatEvent }),
+      messageHandler(async (path, query, ws, event) => ({ room: path.room, from: query.nick, text: event.text, isEvent: event instanceof ChatEvent }), {
+        json: ChatEvent,
+      }),
     );
     await using server = await TestServer.start(router);
     await using ws = await server.ws('/rooms/lobby', { query: { nick: 'ann' } });
@@ -45,7 +47,10 @@ describe('messageHandler through the router', () => {
   });
 
   it('answers an invalid message with an error envelope carrying its id, and keeps going', async () => {
-    const router = new Router().websocket('/chat', messageHandler((ws, event) => `ok ${event.text}`, { json: ChatEvent }));
+    const router = new Router().websocket(
+      '/chat',
+      messageHandler((ws, event) => `ok ${event.text}`, { json: ChatEvent }),
+    );
     await using server = await TestServer.start(router);
     await using ws = await server.ws('/chat');
     ws.sendJson({ id: 'm1', text: '' });
@@ -59,7 +64,10 @@ describe('messageHandler through the router', () => {
   });
 
   it(`closes 1008 "Too many consecutive invalid messages" after maxConsecutiveErrors in a row`, async () => {
-    const router = new Router().websocket('/chat', messageHandler(() => 'ok', { json: ChatEvent, maxConsecutiveErrors: 3 }));
+    const router = new Router().websocket(
+      '/chat',
+      messageHandler(() => 'ok', { json: ChatEvent, maxConsecutiveErrors: 3 }),
+    );
     await using server = await TestServer.start(router, { logs: true });
     await using ws = await server.ws('/chat');
     for (let i = 0; i < 3; i++) ws.sendText('nope');
@@ -92,14 +100,22 @@ describe('messageHandler through the router', () => {
     const release = deferred();
     const handled: string[] = [];
     const router = new Router()
-      .websocket('/slow', messageHandler(async (ws, msg) => {
-        await release.promise;
-        handled.push(text(msg));
-      }), { maxQueuedMessages: 20 })
-      .websocket('/slow-but-fine', messageHandler(async (ws, msg) => {
-        await new Promise((resolve) => setTimeout(resolve, 1));
-        return `done ${text(msg)}`;
-      }), { maxQueuedMessages: 20 });
+      .websocket(
+        '/slow',
+        messageHandler(async (ws, msg) => {
+          await release.promise;
+          handled.push(text(msg));
+        }),
+        { maxQueuedMessages: 20 },
+      )
+      .websocket(
+        '/slow-but-fine',
+        messageHandler(async (ws, msg) => {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          return `done ${text(msg)}`;
+        }),
+        { maxQueuedMessages: 20 },
+      );
     await using server = await TestServer.start(router, { logs: true });
 
     await using fine = await server.ws('/slow-but-fine');
@@ -115,7 +131,10 @@ describe('messageHandler through the router', () => {
     assert.ok(Number(close['messagesDropped']) >= 1, 'the message past the limit is counted as dropped');
     // One running + 20 queued were received before the overflow: all handled, in order.
     await waitFor(() => handled.length === 21, 'the queued messages were handled');
-    assert.deepEqual(handled, Array.from({ length: 21 }, (_, i) => String(i)));
+    assert.deepEqual(
+      handled,
+      Array.from({ length: 21 }, (_, i) => String(i)),
+    );
   });
 });
 
@@ -125,10 +144,13 @@ describe('batchHandler through the router', () => {
     const router = new Router().websocket(
       '/ingest',
       [Query(Ingest)],
-      batchHandler((query, ws, msgs) => {
-        batches.push({ source: query.source, values: msgs.map((m) => m.json<Reading>().value) });
-        return { stored: msgs.length };
-      }, { size: 4, timeoutMs: 20 }),
+      batchHandler(
+        (query, ws, msgs) => {
+          batches.push({ source: query.source, values: msgs.map((m) => m.json<Reading>().value) });
+          return { stored: msgs.length };
+        },
+        { size: 4, timeoutMs: 20 },
+      ),
     );
     await using server = await TestServer.start(router);
     await using ws = await server.ws('/ingest', { query: { source: 'meter-1' } });
@@ -148,13 +170,16 @@ describe('batchHandler through the router', () => {
     const gate = deferred();
     const router = new Router().websocket(
       '/ingest',
-      batchHandler(async (ws, msgs) => {
-        batches.push(msgs.map(text));
-        if (batches.length === 1) {
-          await gate.promise;
-          throw new Error('sink unavailable');
-        }
-      }, { size: 2, timeoutMs: 60_000 }),
+      batchHandler(
+        async (ws, msgs) => {
+          batches.push(msgs.map(text));
+          if (batches.length === 1) {
+            await gate.promise;
+            throw new Error('sink unavailable');
+          }
+        },
+        { size: 2, timeoutMs: 60_000 },
+      ),
     );
     await using server = await TestServer.start(router, { logs: true });
     await using ws = await server.ws('/ingest');
@@ -172,10 +197,13 @@ describe('batchHandler through the router', () => {
     const handled: string[] = [];
     const router = new Router().websocket(
       '/ingest',
-      batchHandler(async (ws, msgs) => {
-        await gate.promise;
-        handled.push(...msgs.map(text));
-      }, { size: 2, timeoutMs: 60_000, maxBuffered: 4 }),
+      batchHandler(
+        async (ws, msgs) => {
+          await gate.promise;
+          handled.push(...msgs.map(text));
+        },
+        { size: 2, timeoutMs: 60_000, maxBuffered: 4 },
+      ),
     );
     await using server = await TestServer.start(router, { logs: true });
     await using ws = await server.ws('/ingest');

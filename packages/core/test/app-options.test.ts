@@ -8,20 +8,30 @@ const stringInterval = { heartbeat: { intervalMs: '5000', timeoutMs: 1000 } } as
 
 describe('option errors name their scope and the type they got', () => {
   test('a bad app-wide heartbeat is reported as app-wide even with no WebSocket route', () => {
-    assert.throws(() => new App(new Router().get('/', () => 'ok'), { logger: false, websocket: stringInterval }), {
-      name: 'TypeError',
-      message: `${APP}: heartbeat.intervalMs must be an integer from 10 to 2147483647, got string "5000"`,
-    });
+    assert.throws(
+      () =>
+        new App(
+          new Router().get('/', () => 'ok'),
+          { logger: false, websocket: stringInterval },
+        ),
+      {
+        name: 'TypeError',
+        message: `${APP}: heartbeat.intervalMs must be an integer from 10 to 2147483647, got string "5000"`,
+      },
+    );
   });
 
   test('a bad app-wide heartbeat is not blamed on the route that inherits it', () => {
     const router = new Router().websocket('/chat', (ws) => ws.close());
-    assert.throws(() => new App(router, { logger: false, websocket: stringInterval }), (err: unknown) => {
-      assert.ok(err instanceof TypeError);
-      assert.ok(err.message.startsWith(`${APP}: `), err.message);
-      assert.doesNotMatch(err.message, /\/chat/);
-      return true;
-    });
+    assert.throws(
+      () => new App(router, { logger: false, websocket: stringInterval }),
+      (err: unknown) => {
+        assert.ok(err instanceof TypeError);
+        assert.ok(err.message.startsWith(`${APP}: `), err.message);
+        assert.doesNotMatch(err.message, /\/chat/);
+        return true;
+      },
+    );
   });
 
   test("a bad route option names the route's full path and where it was declared", () => {

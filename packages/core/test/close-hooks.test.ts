@@ -57,9 +57,11 @@ describe('app.onClose()', { timeout: 60_000 }, () => {
     const router = new Router();
     await using server = await TestServer.start(router, { logs: true });
     const ran: string[] = [];
-    server.app.onClose(() => void ran.push('first registered')).onClose(function hangs() {
-      return new Promise(() => undefined);
-    });
+    server.app
+      .onClose(() => void ran.push('first registered'))
+      .onClose(function hangs() {
+        return new Promise(() => undefined);
+      });
     const started = Date.now();
     await server.app.shutdown({ timeoutMs: 400 });
     const took = Date.now() - started;
@@ -73,4 +75,3 @@ describe('app.onClose()', { timeout: 60_000 }, () => {
     assert.throws(() => app.onClose('nope' as unknown as () => void), /app\.onClose\(fn\): fn must be a function/);
   });
 });
-

@@ -61,7 +61,9 @@ class ChatController {
     ws.sendJson(msgs.map((m) => (m.type === 'text' ? m.text : '?')));
   }
 
-  @WebSocket('/strict') @RateLimit({ messages: 1, perMs: 60_000, grace: 0 }) @Heartbeat(false)
+  @WebSocket('/strict')
+  @RateLimit({ messages: 1, perMs: 60_000, grace: 0 })
+  @Heartbeat(false)
   async strict(@Conn() ws: WebSocketConnection) {
     for await (const msg of ws) if (msg.type === 'text') ws.sendText(`ok ${msg.text}`);
   }
@@ -77,7 +79,10 @@ describe('controller message routes', () => {
     await ws.expectJson({ room: 'lobby', from: 'ada', text: 'HI!', open: true });
     ws.sendJson({ kind: 'whisper', text: 'hi' });
     const reply = (await ws.expectJson({ error: { code: 'VALIDATION_FAILED' } })) as { error: { details: Array<{ property: string }> } };
-    assert.deepEqual(reply.error.details.map((d) => d.property), ['kind']);
+    assert.deepEqual(
+      reply.error.details.map((d) => d.property),
+      ['kind'],
+    );
     ws.sendJson({ kind: 'say', text: 'still here' });
     await ws.expectJson({ text: 'still here' });
   });

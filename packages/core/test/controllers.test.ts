@@ -95,10 +95,12 @@ class RoomController {
 }
 
 const calls: string[] = [];
-const mark = (name: string): Middleware => async (ctx, next) => {
-  calls.push(`${name} ${ctx.path}`);
-  return next();
-};
+const mark =
+  (name: string): Middleware =>
+  async (ctx, next) => {
+    calls.push(`${name} ${ctx.path}`);
+    return next();
+  };
 const denyWithoutKey: Middleware = (ctx, next) => (ctx.header('x-key') === 'k' ? next() : Response.json({ denied: true }, 403));
 
 @Controller('/admin')
@@ -125,7 +127,10 @@ function app(): Router {
 describe('controllers over HTTP', () => {
   test('DTOs come from the declared parameter types, and methods are bound to the instance', async () => {
     await using server = await TestServer.start(app());
-    await server.request('GET', '/rooms', { query: { page: '2' } }).expectStatus(200).expectJson({ rooms: ['lobby'], page: 2, isNumber: true });
+    await server
+      .request('GET', '/rooms', { query: { page: '2' } })
+      .expectStatus(200)
+      .expectJson({ rooms: ['lobby'], page: 2, isNumber: true });
     await server.request('GET', '/rooms/lobby/hello').expectStatus(200).expectJson({ text: 'hello lobby at noon' });
   });
 
@@ -140,7 +145,10 @@ describe('controllers over HTTP', () => {
 
   test('a body parameter is read after the others, wherever it stands', async () => {
     await using server = await TestServer.start(app());
-    await server.request('POST', '/rooms', { body: { name: 'den' } }).expectStatus(201).expectJson({ name: 'den', idLength: 36 });
+    await server
+      .request('POST', '/rooms', { body: { name: 'den' } })
+      .expectStatus(201)
+      .expectJson({ name: 'den', idLength: 36 });
     await server.request('DELETE', '/rooms/den').expectStatus(200).expectJson({ removed: true });
     await server.request('DELETE', '/rooms/den').expectStatus(200).expectJson({ removed: false });
   });
@@ -182,7 +190,9 @@ describe('controllers over WebSocket', () => {
   test('method middleware and origin policies apply to the upgrade; the method wins over the class', async () => {
     await using server = await TestServer.start(app());
     await server.ws('/admin/feed', { origin: 'https://admin.example' }).expectRejected(403, { denied: true });
-    await server.ws('/admin/feed', { origin: 'https://evil.example', headers: { 'x-key': 'k' } }).expectRejected(403, { error: { code: 'ORIGIN_NOT_ALLOWED' } });
+    await server
+      .ws('/admin/feed', { origin: 'https://evil.example', headers: { 'x-key': 'k' } })
+      .expectRejected(403, { error: { code: 'ORIGIN_NOT_ALLOWED' } });
     await using feed = await server.ws('/admin/feed', { origin: 'https://admin.example', headers: { 'x-key': 'k' } });
     await feed.expectText('k');
     await using open = await server.ws('/admin/open', { origin: 'https://evil.example' });

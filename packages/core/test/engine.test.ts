@@ -113,13 +113,17 @@ describe('choosing the engine', () => {
     assert.match(forced.error ?? '', /^Error: engine 'uws' cannot start: .*UWS_USE_FALLBACK/);
   });
 
-  test('auto picks uws where the native binding loads (Node 20 here)', { skip: Number(process.versions.node.split('.')[0]) > 20 && 'no native uWS for this Node' }, () => {
+  test('auto picks uws where the native binding loads (Node 20 here)', {
+    skip: Number(process.versions.node.split('.')[0]) > 20 && 'no native uWS for this Node',
+  }, () => {
     const outcome = result('auto');
     assert.equal(outcome.engine, 'uws');
     assert.equal(outcome.warn, undefined);
   });
 
-  test("on a Node without a uWS binary, auto picks node with a warning naming the ABI and the fix; 'uws' is an error", { skip: Number(process.versions.node.split('.')[0]) <= 20 && 'this Node has a native uWS binary' }, () => {
+  test("on a Node without a uWS binary, auto picks node with a warning naming the ABI and the fix; 'uws' is an error", {
+    skip: Number(process.versions.node.split('.')[0]) <= 20 && 'this Node has a native uWS binary',
+  }, () => {
     const auto = result('auto');
     assert.equal(auto.engine, 'node');
     assert.match(auto.warn ?? '', new RegExp(`ABI ${process.versions.modules}.*official uWebSockets.js release`));

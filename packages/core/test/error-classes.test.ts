@@ -42,7 +42,9 @@ describe('errors are classes', () => {
     }
     assert.ok(new Forbidden() instanceof Forbidden);
     assert.ok(!(new Forbidden() instanceof Unauthorized));
-    assert.deepEqual(new Conflict('Name taken', { name: 'lobby' }).toJSON(), { error: { code: 'CONFLICT', message: 'Name taken', details: { name: 'lobby' } } });
+    assert.deepEqual(new Conflict('Name taken', { name: 'lobby' }).toJSON(), {
+      error: { code: 'CONFLICT', message: 'Name taken', details: { name: 'lobby' } },
+    });
   });
 
   test('a thrown class answers with its status before the upgrade and closes with its code after it', async () => {

@@ -47,7 +47,7 @@ const chatEvents = defineEvents(
       return { accepted: msg.text.length, isDto: msg instanceof ChatSend };
     }),
     'math.add': on(Add, async (_path, _join, _ws, sum) => sum.a + sum.b),
-    'nothing': on((_path, _join, _ws) => undefined),
+    nothing: on((_path, _join, _ws) => undefined),
   },
   { emits: { 'chat.message': payload<ChatEmits['chat.message']>() } },
 ) satisfies EventsFor<[{ room: string }, Join], ChatEmits>;
@@ -86,8 +86,7 @@ describe('events(): requests, replies and server events', () => {
 });
 
 describe('events(): bad input gets an error envelope and the connection stays open', () => {
-  const router = () =>
-    new Router().websocket('/rooms/{room}', [Path(), Query(Join)], events(chatEvents), { maxPayloadLength: 64 * 1024 });
+  const router = () => new Router().websocket('/rooms/{room}', [Path(), Query(Join)], events(chatEvents), { maxPayloadLength: 64 * 1024 });
 
   it('invalid JSON, non-object envelopes, extra keys, a bad type or id, an unknown event', async () => {
     await using server = await TestServer.start(router(), { logs: true });
@@ -101,10 +100,16 @@ describe('events(): bad input gets an error envelope and the connection stays op
       ['null', 'null'],
     ] as const) {
       ws.sendText(frame);
-      await ws.expectJson({ error: { code: 'INVALID_ENVELOPE', message: `Invalid event envelope: expected a JSON object { "type", "id"?, "data"? }, got ${got}` } }, { exact: true });
+      await ws.expectJson(
+        { error: { code: 'INVALID_ENVELOPE', message: `Invalid event envelope: expected a JSON object { "type", "id"?, "data"? }, got ${got}` } },
+        { exact: true },
+      );
     }
     ws.sendJson({ type: 'chat.send', id: 3, data: { text: 'x' }, date: 'typo' });
-    await ws.expectJson({ error: { code: 'INVALID_ENVELOPE', message: 'Invalid event envelope: unknown key "date": an envelope has only "type", "id" and "data"', id: 3 } }, { exact: true });
+    await ws.expectJson(
+      { error: { code: 'INVALID_ENVELOPE', message: 'Invalid event envelope: unknown key "date": an envelope has only "type", "id" and "data"', id: 3 } },
+      { exact: true },
+    );
     ws.sendJson({ id: 4, data: {} });
     await ws.expectJson({ error: { code: 'INVALID_ENVELOPE', message: 'Invalid event envelope: "type" must be a non-empty string', id: 4 } }, { exact: true });
     ws.sendJson({ type: 'chat.send', id: { n: 1 }, data: { text: 'x' } });
@@ -140,7 +145,10 @@ describe('events(): bad input gets an error envelope and the connection stays op
     await using ws = await server.ws('/slow');
     ws.sendJson({ type: 'slow', id: 'r1', data: 'first' });
     ws.sendJson({ type: 'slow', id: 'r1', data: 'second' });
-    await ws.expectJson({ error: { code: 'DUPLICATE_REQUEST_ID', message: 'A request with this id is already in flight', details: { id: 'r1' }, id: 'r1' } }, { exact: true });
+    await ws.expectJson(
+      { error: { code: 'DUPLICATE_REQUEST_ID', message: 'A request with this id is already in flight', details: { id: 'r1' }, id: 'r1' } },
+      { exact: true },
+    );
     gate.resolve();
     await ws.expectJson({ id: 'r1', data: 'first' }, { exact: true });
     ws.sendJson({ type: 'slow', id: 'r1', data: 'third' });
@@ -277,7 +285,9 @@ describe('events(): per-event options', () => {
     ws.sendJson({ type: 'free', id: 4 });
     await ws.expectJson({ id: 1, data: 'ok' }, { exact: true });
     await ws.expectJson({ id: 2, data: 'ok' }, { exact: true });
-    const limited = await ws.expectJson<{ error: { details: { retryAfterMs: number } } }>({ error: { code: 'RATE_LIMITED', message: 'Rate limit exceeded', id: 3 } });
+    const limited = await ws.expectJson<{ error: { details: { retryAfterMs: number } } }>({
+      error: { code: 'RATE_LIMITED', message: 'Rate limit exceeded', id: 3 },
+    });
     assert.ok(limited.error.details.retryAfterMs > 0 && limited.error.details.retryAfterMs <= 30_000);
     await ws.expectJson({ id: 4, data: 'free' }, { exact: true });
   });

@@ -111,7 +111,10 @@ export const noEmits = defineEvents({
   }),
 }) satisfies EventsFor<[]>;
 expectEqual<EmitType<{}>, string & EventsTypeError<'This events definition declares no emits: list them in defineEvents(handlers, { emits })'>>(true);
-expectEqual<ContractOf<string>, EventsTypeError<'ContractOf takes the type of an events definition: ContractOf<typeof definition>, where definition = defineEvents(...)'>>(true);
+expectEqual<
+  ContractOf<string>,
+  EventsTypeError<'ContractOf takes the type of an events definition: ContractOf<typeof definition>, where definition = defineEvents(...)'>
+>(true);
 
 // On routes: inline, the route's extractors type every handler; a definition must fit its route.
 new Router()

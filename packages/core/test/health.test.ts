@@ -52,7 +52,10 @@ describe('health: liveness and readiness', { timeout: 60_000 }, () => {
     const port = await app.listen(0, '127.0.0.1');
     try {
       assert.equal((await getJson(port, '/livez')).status, 200);
-      assert.deepEqual(await getJson(port, '/readyz'), { status: 200, body: { status: 'ready', failing: [], checks: { listening: { ok: true }, draining: { ok: true } } } });
+      assert.deepEqual(await getJson(port, '/readyz'), {
+        status: 200,
+        body: { status: 'ready', failing: [], checks: { listening: { ok: true }, draining: { ok: true } } },
+      });
       assert.equal((await fetch(`http://127.0.0.1:${port}/health/live`)).status, 404);
     } finally {
       await app.shutdown({ timeoutMs: 2000 });
@@ -86,10 +89,12 @@ describe('health: liveness and readiness', { timeout: 60_000 }, () => {
 
   it('while draining: readiness is 503 naming draining, liveness and a scrape still answer, other routes get 503', async () => {
     const release = deferred();
-    const router = new Router().get('/work', () => 'done').websocket('/hold', async (ws) => {
-      for await (const _ of ws);
-      await release.promise; // cleanup after the close: shutdown waits for it
-    });
+    const router = new Router()
+      .get('/work', () => 'done')
+      .websocket('/hold', async (ws) => {
+        for await (const _ of ws);
+        await release.promise; // cleanup after the close: shutdown waits for it
+      });
     const app = new App(router, { logger: false, metrics: { defaultMetrics: false }, health: { probe: true } });
     const port = await app.listen(0, '127.0.0.1');
     const sockets = await Promise.all([1, 2, 3, 4].map(() => KeepAliveSocket.open(port)));
@@ -99,7 +104,12 @@ describe('health: liveness and readiness', { timeout: 60_000 }, () => {
       assert.ok('socket' in hold);
       assert.equal((await getJson(port, '/health/ready')).status, 200);
       // Requests under way as shutdown starts (a load balancer's check, a Prometheus scrape).
-      const [readyLater, liveLater, metricsLater, workLater] = [ready.begin('/health/ready'), live.begin('/health/live'), metrics.begin('/metrics'), work.begin('/work')];
+      const [readyLater, liveLater, metricsLater, workLater] = [
+        ready.begin('/health/ready'),
+        live.begin('/health/live'),
+        metrics.begin('/metrics'),
+        work.begin('/work'),
+      ];
       const shutdown = app.shutdown({ timeoutMs: 10_000 });
       assert.equal(await hold.closed, 1001);
       assert.equal(await canConnect(port), false, 'the listen socket is closed');
@@ -108,7 +118,11 @@ describe('health: liveness and readiness', { timeout: 60_000 }, () => {
       assert.deepEqual(JSON.parse(notReady.body), {
         status: 'unavailable',
         failing: ['draining', 'probe'],
-        checks: { listening: { ok: true }, draining: { ok: false, detail: 'shutdown in progress' }, probe: { ok: false, detail: 'not run: the app is not serving' } },
+        checks: {
+          listening: { ok: true },
+          draining: { ok: false, detail: 'shutdown in progress' },
+          probe: { ok: false, detail: 'not run: the app is not serving' },
+        },
       });
       assert.equal((await liveLater()).status, 200);
       const scraped = await metricsLater();

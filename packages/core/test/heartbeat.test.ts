@@ -10,7 +10,10 @@ failOnEscapedErrors();
 const FAST = { intervalMs: 40, timeoutMs: 40 };
 
 /** A raw `ws` client, for what the test client does not expose (`autoPong`, ping counts). */
-async function rawClient(url: string, autoPong: boolean): Promise<{ socket: WebSocket; pings: () => number; closed: Promise<{ code: number; reason: string }> }> {
+async function rawClient(
+  url: string,
+  autoPong: boolean,
+): Promise<{ socket: WebSocket; pings: () => number; closed: Promise<{ code: number; reason: string }> }> {
   const socket = new WebSocket(url, { autoPong });
   let pings = 0;
   socket.on('ping', () => pings++);
@@ -48,7 +51,7 @@ describe('heartbeat', { timeout: 10_000 }, () => {
     assert.equal((await alive.closed).code, 1005);
   });
 
-  it('answers the client\'s pings, which also count as activity', async () => {
+  it("answers the client's pings, which also count as activity", async () => {
     const router = new Router().websocket('/live', (ws) => ws.keepOpen(), { heartbeat: FAST });
     await using server = await TestServer.start(router);
     await using ws = await server.ws('/live');
@@ -57,9 +60,7 @@ describe('heartbeat', { timeout: 10_000 }, () => {
   });
 
   it('comes from the app-wide defaults; a route can turn it off', async () => {
-    const router = new Router()
-      .websocket('/default', (ws) => ws.keepOpen())
-      .websocket('/off', (ws) => ws.keepOpen(), { heartbeat: false });
+    const router = new Router().websocket('/default', (ws) => ws.keepOpen()).websocket('/off', (ws) => ws.keepOpen(), { heartbeat: false });
     await using server = await TestServer.start(router, { app: { websocket: { heartbeat: FAST } } });
     const inherits = await rawClient(`${server.wsUrl}/default`, false);
     const off = await rawClient(`${server.wsUrl}/off`, false);

@@ -55,7 +55,10 @@ describe('HTTP bodies', () => {
   test('invalid JSON is a 400 INVALID_JSON', async () => {
     const { router } = routerWithCounter();
     await using server = await TestServer.start(router);
-    await server.request('POST', '/any', { headers: json, body: '{"a":' }).expectStatus(400).expectJson({ error: { code: 'INVALID_JSON' } });
+    await server
+      .request('POST', '/any', { headers: json, body: '{"a":' })
+      .expectStatus(400)
+      .expectJson({ error: { code: 'INVALID_JSON' } });
   });
 
   test('a wrong content type is a 415', async () => {
@@ -71,7 +74,10 @@ describe('HTTP bodies', () => {
     const { router, calls } = routerWithCounter();
     await using server = await TestServer.start(router, { app: { bodyLimit: 1024 } });
     const big = JSON.stringify({ name: 'x'.repeat(5000), size: 1, owner: { name: 'a' } });
-    await server.request('POST', '/rooms', { headers: json, body: big }).expectStatus(413).expectJson({ error: { code: 'PAYLOAD_TOO_LARGE' } });
+    await server
+      .request('POST', '/rooms', { headers: json, body: big })
+      .expectStatus(413)
+      .expectJson({ error: { code: 'PAYLOAD_TOO_LARGE' } });
     assert.equal(calls.n, 0);
     await server.request('POST', '/any', { headers: json, body: '{"ok":true}' }).expectStatus(200);
   });
@@ -101,7 +107,10 @@ describe('HTTP bodies', () => {
       },
       500,
     );
-    await server.request('POST', '/any', { headers: json, body: '[1]' }).expectStatus(200).expectJson({ got: [1] });
+    await server
+      .request('POST', '/any', { headers: json, body: '[1]' })
+      .expectStatus(200)
+      .expectJson({ got: [1] });
     assert.equal(calls.n, 0);
   });
 });

@@ -90,18 +90,27 @@ describe('HTTP extractors', () => {
 
   test('a malformed escape in the query string is a 400', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/raw?x=%E0%A4%A').expectStatus(400).expectJson({ error: { code: 'MALFORMED_URI' } });
+    await server
+      .request('GET', '/raw?x=%E0%A4%A')
+      .expectStatus(400)
+      .expectJson({ error: { code: 'MALFORMED_URI' } });
   });
 
   test('Query() without a DTO keeps repeated keys as arrays', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/raw?a=1&a=2&b=x+y').expectStatus(200).expectJson({ a: ['1', '2'], b: 'x y' });
+    await server
+      .request('GET', '/raw?a=1&a=2&b=x+y')
+      .expectStatus(200)
+      .expectJson({ a: ['1', '2'], b: 'x y' });
   });
 
   test('Path(Dto) converts and validates; Path() and Param() read the path', async () => {
     await using server = await TestServer.start(router);
     await server.request('GET', '/users/12').expectStatus(200).expectJson({ id: 12, type: 'number' });
-    await server.request('GET', '/users/5000').expectStatus(400).expectJson({ error: { code: 'VALIDATION_FAILED' } });
+    await server
+      .request('GET', '/users/5000')
+      .expectStatus(400)
+      .expectJson({ error: { code: 'VALIDATION_FAILED' } });
     await server.request('GET', '/rooms/r%201/a/b').expectStatus(200).expectJson({ room: 'r 1', rest: 'a/b' });
   });
 
@@ -129,7 +138,10 @@ describe('HTTP extractors', () => {
       .request('GET', '/cookies', { cookies: { session: 'abc', theme: 'dark' } })
       .expectStatus(200)
       .expectJson({ all: { session: 'abc', theme: 'dark' }, session: 'abc' });
-    await server.request('GET', '/cookies').expectStatus(400).expectJson({ error: { code: 'MISSING_COOKIE' } });
+    await server
+      .request('GET', '/cookies')
+      .expectStatus(400)
+      .expectJson({ error: { code: 'MISSING_COOKIE' } });
   });
 
   test('RequestId honours a well-formed x-request-id and echoes it; RemoteAddress is the peer', async () => {
@@ -146,7 +158,10 @@ describe('HTTP extractors', () => {
 
   test('an async custom extractor can reject with an KindlingError', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/me', { headers: { authorization: 'Bearer good' } }).expectStatus(200).expectJson({ user: 'ada' });
+    await server
+      .request('GET', '/me', { headers: { authorization: 'Bearer good' } })
+      .expectStatus(200)
+      .expectJson({ user: 'ada' });
     await server
       .request('GET', '/me', { headers: { authorization: 'Bearer bad' } })
       .expectStatus(401)
@@ -159,6 +174,9 @@ describe('HTTP extractors', () => {
       @IsOptional() limit?: number;
     }
     await using server = await TestServer.start(new Router().get('/items', [Query(Paging)], (q) => ({ limit: q.limit, type: typeof q.limit })));
-    await server.request('GET', '/items', { query: { limit: '5' } }).expectStatus(200).expectJson({ limit: 5, type: 'number' });
+    await server
+      .request('GET', '/items', { query: { limit: '5' } })
+      .expectStatus(200)
+      .expectJson({ limit: 5, type: 'number' });
   });
 });

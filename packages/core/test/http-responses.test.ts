@@ -35,8 +35,15 @@ const router = new Router()
 describe('HTTP responses', () => {
   test('return values become responses', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/text').expectStatus(200).expectHeader('content-type', /text\/plain/).expectText('hello');
-    await server.request('GET', '/json').expectHeader('content-type', /application\/json/).expectJson({ a: 1 });
+    await server
+      .request('GET', '/text')
+      .expectStatus(200)
+      .expectHeader('content-type', /text\/plain/)
+      .expectText('hello');
+    await server
+      .request('GET', '/json')
+      .expectHeader('content-type', /application\/json/)
+      .expectJson({ a: 1 });
     await server.request('GET', '/array').expectJson([1, 2]);
     const bytes = await server.request('GET', '/bytes').expectHeader('content-type', 'application/octet-stream');
     assert.equal(bytes.text, '\u0001\u0002\u0003');
@@ -59,9 +66,15 @@ describe('HTTP responses', () => {
       .get('/name', [Query()], (q) => Response.text('set').cookie(String(q['name']), 'v'))
       .get('/value', [Query()], (q) => Response.text('set').cookie('sid', String(q['value'])));
     await using server = await TestServer.start(cookies, { logs: true });
-    await server.request('GET', '/path', { query: { path: '/app' } }).expectStatus(200).expectHeader('set-cookie', 'sid=v; Path=/app');
+    await server
+      .request('GET', '/path', { query: { path: '/app' } })
+      .expectStatus(200)
+      .expectHeader('set-cookie', 'sid=v; Path=/app');
     for (const path of ['/; Domain=evil.example', '/a\r\nSet-Cookie: admin=1', '/caf\u00e9']) {
-      const res = await server.request('GET', '/path', { query: { path } }).expectStatus(500).expectJson({ error: { code: 'INTERNAL' } });
+      const res = await server
+        .request('GET', '/path', { query: { path } })
+        .expectStatus(500)
+        .expectJson({ error: { code: 'INTERNAL' } });
       assert.equal(res.headers['set-cookie'], undefined);
       const message = `Invalid cookie path for "sid": expected printable ASCII without ";", got string ${JSON.stringify(path)}`;
       await server.expectLog((e) => e['level'] === 50 && (e['err'] as { message?: unknown } | undefined)?.message === message);
@@ -71,12 +84,18 @@ describe('HTTP responses', () => {
       assert.equal(res.headers['set-cookie'], undefined);
     }
     // A value is data: it is percent-encoded, never refused.
-    await server.request('GET', '/value', { query: { value: 'a;b\r\nc\u00e9' } }).expectStatus(200).expectHeader('set-cookie', 'sid=a%3Bb%0D%0Ac%C3%A9; Path=/');
+    await server
+      .request('GET', '/value', { query: { value: 'a;b\r\nc\u00e9' } })
+      .expectStatus(200)
+      .expectHeader('set-cookie', 'sid=a%3Bb%0D%0Ac%C3%A9; Path=/');
   });
 
   test('a handler that throws is a 500 with a generic body; the stack goes to the log; the server keeps serving', async () => {
     await using server = await TestServer.start(router, { logs: true });
-    const res = await server.request('GET', '/throw').expectStatus(500).expectJson({ error: { code: 'INTERNAL', message: 'Internal server error' } });
+    const res = await server
+      .request('GET', '/throw')
+      .expectStatus(500)
+      .expectJson({ error: { code: 'INTERNAL', message: 'Internal server error' } });
     assert.doesNotMatch(res.text, /secret/);
     await server.request('GET', '/reject').expectStatus(500);
     const logged = await server.expectLog((e) => e['level'] === 50 && JSON.stringify(e).includes('secret database password'));
@@ -86,8 +105,14 @@ describe('HTTP responses', () => {
 
   test('KindlingErrors keep their status, code, message and details', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/forbidden').expectStatus(403).expectJson({ error: { code: 'FORBIDDEN', message: 'Not your room' } });
-    await server.request('GET', '/conflict').expectStatus(409).expectJson({ error: { code: 'CONFLICT', message: 'Taken', details: { name: 'lobby' } } });
+    await server
+      .request('GET', '/forbidden')
+      .expectStatus(403)
+      .expectJson({ error: { code: 'FORBIDDEN', message: 'Not your room' } });
+    await server
+      .request('GET', '/conflict')
+      .expectStatus(409)
+      .expectJson({ error: { code: 'CONFLICT', message: 'Taken', details: { name: 'lobby' } } });
   });
 
   test('one http.request log line per request with method, route, status, duration and request id', async () => {
@@ -130,8 +155,14 @@ describe('middleware', () => {
 
   test('short-circuits with a Response or an KindlingError', async () => {
     await using server = await TestServer.start(mw);
-    await server.request('GET', '/who', { headers: { 'x-key': 'deny' } }).expectStatus(403).expectJson({ error: { message: 'Denied by middleware' } });
-    await server.request('GET', '/who', { headers: { 'x-key': 'throw' } }).expectStatus(403).expectJson({ error: { message: 'Thrown by middleware' } });
+    await server
+      .request('GET', '/who', { headers: { 'x-key': 'deny' } })
+      .expectStatus(403)
+      .expectJson({ error: { message: 'Denied by middleware' } });
+    await server
+      .request('GET', '/who', { headers: { 'x-key': 'throw' } })
+      .expectStatus(403)
+      .expectJson({ error: { message: 'Thrown by middleware' } });
   });
 
   test('root middleware also runs for unmatched paths', async () => {

@@ -24,7 +24,10 @@ describe('HTTP routing', () => {
 
   test('unknown path is a 404 with the JSON error body', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/nope').expectStatus(404).expectJson({ error: { code: 'NOT_FOUND' } });
+    await server
+      .request('GET', '/nope')
+      .expectStatus(404)
+      .expectJson({ error: { code: 'NOT_FOUND' } });
   });
 
   test('known path, wrong method is a 405 with an Allow header', async () => {
@@ -44,14 +47,20 @@ describe('HTTP routing', () => {
 
   test('a malformed percent-escape in the path is a 400, not a crash', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/users/%E0%A4%A').expectStatus(400).expectJson({ error: { code: 'MALFORMED_URI' } });
+    await server
+      .request('GET', '/users/%E0%A4%A')
+      .expectStatus(400)
+      .expectJson({ error: { code: 'MALFORMED_URI' } });
     await server.request('GET', '/users/%zz').expectStatus(400);
     await server.request('GET', '/users/ok').expectStatus(200);
   });
 
   test('a plain GET to a WebSocket route is a 426', async () => {
     await using server = await TestServer.start(router);
-    await server.request('GET', '/live').expectStatus(426).expectJson({ error: { code: 'UPGRADE_REQUIRED' } });
+    await server
+      .request('GET', '/live')
+      .expectStatus(426)
+      .expectJson({ error: { code: 'UPGRADE_REQUIRED' } });
   });
 
   test('nest() mounts routes under a prefix with the parent middleware first', async () => {

@@ -40,7 +40,14 @@ describe('HTTP shutdown', () => {
   });
 
   test('invalid options fail at construction with a clear message', () => {
-    assert.throws(() => new App(new Router().websocket('/ws', () => undefined, { maxPayloadLength: -1 }), { logger: false }), /maxPayloadLength/);
+    assert.throws(
+      () =>
+        new App(
+          new Router().websocket('/ws', () => undefined, { maxPayloadLength: -1 }),
+          { logger: false },
+        ),
+      /maxPayloadLength/,
+    );
   });
 });
 
@@ -49,10 +56,16 @@ describe('listening', () => {
     const first = new App(new Router(), { logger: false });
     const port = await first.listen(0, '127.0.0.1');
     await first.shutdown({ timeoutMs: 100 });
-    const a = new App(new Router().get('/', () => 'a'), { logger: false });
+    const a = new App(
+      new Router().get('/', () => 'a'),
+      { logger: false },
+    );
     await a.listen({ port, host: '127.0.0.1' });
     try {
-      const b = new App(new Router().get('/', () => 'b'), { logger: false });
+      const b = new App(
+        new Router().get('/', () => 'b'),
+        { logger: false },
+      );
       await assert.rejects(b.listen({ port, host: '127.0.0.1' }), { name: 'ListenError', code: 'EADDRINUSE', address: '127.0.0.1', port });
     } finally {
       await a.shutdown({ timeoutMs: 100 });
@@ -64,7 +77,10 @@ describe('listening', () => {
     await new Promise<void>((resolve) => other.listen({ host: '127.0.0.1', port: 0 }, resolve));
     const { port } = other.address() as AddressInfo;
     try {
-      const app = new App(new Router().get('/', () => 'ok'), { logger: false });
+      const app = new App(
+        new Router().get('/', () => 'ok'),
+        { logger: false },
+      );
       const err = await app.listen({ port, host: '127.0.0.1' }).then(
         () => assert.fail('listen should have failed'),
         (e: unknown) => e,
@@ -74,7 +90,10 @@ describe('listening', () => {
       assert.equal(err.syscall, 'listen');
       assert.equal(err.address, '127.0.0.1');
       assert.equal(err.port, port);
-      assert.equal(err.message, `Could not listen on 127.0.0.1:${port}: the address is already in use; stop the other server or pick another port (0 picks a free one) (EADDRINUSE)`);
+      assert.equal(
+        err.message,
+        `Could not listen on 127.0.0.1:${port}: the address is already in use; stop the other server or pick another port (0 picks a free one) (EADDRINUSE)`,
+      );
       // The failed attempt left nothing behind: the same app can still listen on a free port.
       await using server = await TestServer.start(app);
       await server.request('GET', '/').expectStatus(200).expectText('ok');
@@ -83,7 +102,7 @@ describe('listening', () => {
     }
   });
 
-  test('an address that is not this machine\'s is EADDRNOTAVAIL', async () => {
+  test("an address that is not this machine's is EADDRNOTAVAIL", async () => {
     const app = new App(new Router(), { logger: false });
     // 192.0.2.0/24 is TEST-NET-1 (RFC 5737): never assigned to a local interface.
     await assert.rejects(app.listen({ port: 0, host: '192.0.2.1' }), { name: 'ListenError', code: 'EADDRNOTAVAIL', address: '192.0.2.1', port: 0 });

@@ -64,13 +64,21 @@ export function echoRouter(): Router {
         return msg;
       }),
     )
-    .websocket('/json', messageHandler((_ws, value) => value, { json: true }))
-    .websocket('/ingest', batchHandler((ws, msgs) => void ws.send(String(msgs.length)), { size: 2, timeoutMs: 60_000 }))
+    .websocket(
+      '/json',
+      messageHandler((_ws, value) => value, { json: true }),
+    )
+    .websocket(
+      '/ingest',
+      batchHandler((ws, msgs) => void ws.send(String(msgs.length)), { size: 2, timeoutMs: 60_000 }),
+    )
     .websocket('/limited', (ws) => ws.keepOpen(), { rateLimit: { messages: 1, perMs: 60_000, policy: 'drop' } })
-    .websocket('/topics', messageHandler((ws, msg) => {
-      if (msg.type !== 'text') return;
-      ws.subscribe(msg.text);
-      ws.publish(msg.text, 'x');
-    }));
+    .websocket(
+      '/topics',
+      messageHandler((ws, msg) => {
+        if (msg.type !== 'text') return;
+        ws.subscribe(msg.text);
+        ws.publish(msg.text, 'x');
+      }),
+    );
 }
-

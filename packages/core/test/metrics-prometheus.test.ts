@@ -49,7 +49,10 @@ describe('metrics scraped by a real Prometheus server', { timeout: 120_000 }, ()
   it('Prometheus scrapes the app and its HTTP API returns the connection gauge and message counter the clients produced', async (t) => {
     const prometheus = systemBinary('prometheus', 'prometheus');
     if (prometheus === undefined) return t.skip('prometheus is not installed');
-    const router = new Router().websocket('/echo', messageHandler((_ws, msg) => msg));
+    const router = new Router().websocket(
+      '/echo',
+      messageHandler((_ws, msg) => msg),
+    );
     const app = new App(router, { logger: false, metrics: true });
     const appPort = await app.listen(0, '127.0.0.1');
     const dir = await mkdtemp(join(tmpdir(), 'kindling-prometheus-'));
@@ -68,7 +71,12 @@ describe('metrics scraped by a real Prometheus server', { timeout: 120_000 }, ()
     await writeFile(join(dir, 'prometheus.yml'), config);
     const child = spawn(
       prometheus,
-      [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`, '--log.level=warn'],
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+        '--log.level=warn',
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

@@ -17,7 +17,10 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
       assert.equal(before.status, 200);
       assert.equal(before.type, 'text/plain; version=0.0.4; charset=utf-8');
       assert.equal(sample(before.text, 'kindling_ws_connections{route="/echo"}'), 0, 'every WebSocket route has its gauge from the start');
-      assert.ok(samples(before.text).some((l) => l.startsWith('process_cpu_user_seconds_total')), 'default process metrics are on');
+      assert.ok(
+        samples(before.text).some((l) => l.startsWith('process_cpu_user_seconds_total')),
+        'default process metrics are on',
+      );
 
       const echo = await open(`ws://127.0.0.1:${port}/echo`);
       for (const text of ['héllo', 'héllo', 'héllo']) {
@@ -47,7 +50,13 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
       assert.equal(sample(live, 'kindling_ws_messages_sent_total{route="/echo"}'), 4);
       assert.equal(sample(live, 'kindling_ws_received_bytes_total{route="/echo"}'), 3 * 6 + 4);
       assert.equal(sample(live, 'kindling_ws_upgrades_total{route="/echo",status="101"}'), 1);
-      assert.equal(sample(live, 'kindling_ws_upgrades_total{route="(none)",status="404"}'), 1, samples(live).filter((l) => l.includes('upgrades_total')).join('\n'));
+      assert.equal(
+        sample(live, 'kindling_ws_upgrades_total{route="(none)",status="404"}'),
+        1,
+        samples(live)
+          .filter((l) => l.includes('upgrades_total'))
+          .join('\n'),
+      );
       assert.equal(sample(live, 'kindling_ws_upgrade_duration_seconds_count{route="/echo"}'), 1);
       // Handler calls are sampled (one in MESSAGE_TIMING_SAMPLE / BATCH_TIMING_SAMPLE per connection, the first always).
       assert.equal(sample(live, 'kindling_ws_handler_duration_seconds_count{route="/echo",kind="message"}'), 1);
@@ -91,7 +100,10 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
       await client.closed;
       await fetch(`http://127.0.0.1:${port}/items/1`);
       const { text } = await scrape(port);
-      assert.ok(sample(text, 'kindling_ws_closes_total{route="/echo",code="4xxx",initiated_by="client"}') === 1, 'an application close code outside the table is labelled 4xxx');
+      assert.ok(
+        sample(text, 'kindling_ws_closes_total{route="/echo",code="4xxx",initiated_by="client"}') === 1,
+        'an application close code outside the table is labelled 4xxx',
+      );
       const check = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
       assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
     } finally {
@@ -101,11 +113,14 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
 
   it('a metrics path that collides with a route is a start-up error naming both', () => {
     const router = new Router().get('/metrics', () => 'mine');
-    assert.throws(() => new App(router, { logger: false, metrics: true }), (err: Error) => {
-      assert.match(err.message, /metrics\.path '\/metrics'/);
-      assert.match(err.message, /get\('\/metrics'\)/);
-      return true;
-    });
+    assert.throws(
+      () => new App(router, { logger: false, metrics: true }),
+      (err: Error) => {
+        assert.match(err.message, /metrics\.path '\/metrics'/);
+        assert.match(err.message, /get\('\/metrics'\)/);
+        return true;
+      },
+    );
     const stats = new Router().get('/stats', () => 'mine');
     assert.throws(() => new App(stats, { logger: false, metrics: { path: '/stats' } }), /metrics\.path '\/stats'.*get\('\/stats'\)/);
     assert.doesNotThrow(() => new App(router, { logger: false, metrics: { path: '/prometheus' } }));

@@ -10,7 +10,11 @@ function expectEqual<A, B>(_proof: Equal<A, B>): void {}
 const registry = new Registry();
 const full: AppOptions = {
   metrics: { path: '/internal/metrics', prefix: 'chat_', registry, buckets: { http: [0.01, 0.1], connection: [60] }, defaultMetrics: false },
-  health: { livePath: '/livez', readyPath: '/readyz', probe: { path: '/probe', intervalMs: 1000, timeoutMs: 500, rateLimit: { messages: 5, perMs: 1000 }, upgradesPerMinute: 30 } },
+  health: {
+    livePath: '/livez',
+    readyPath: '/readyz',
+    probe: { path: '/probe', intervalMs: 1000, timeoutMs: 500, rateLimit: { messages: 5, perMs: 1000 }, upgradesPerMinute: 30 },
+  },
 };
 const short: AppOptions = { metrics: true, health: true };
 void full;

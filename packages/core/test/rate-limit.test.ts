@@ -72,8 +72,15 @@ describe('per-connection rate limit: a flood under each policy', { timeout: 20_0
 
   it('comes from the app-wide defaults; a route can turn it off', async () => {
     const router = new Router()
-      .websocket('/limited', messageHandler(() => 'ok'))
-      .websocket('/free', messageHandler(() => 'ok'), { rateLimit: false });
+      .websocket(
+        '/limited',
+        messageHandler(() => 'ok'),
+      )
+      .websocket(
+        '/free',
+        messageHandler(() => 'ok'),
+        { rateLimit: false },
+      );
     await using server = await TestServer.start(router, { app: { websocket: { rateLimit: { messages: 2, perMs: 3_600_000, grace: 0 } } } });
     await using limited = await server.ws('/limited');
     await using free = await server.ws('/free');
@@ -150,6 +157,13 @@ describe('per-address upgrade limits', { timeout: 20_000 }, () => {
 
   it('rejects a limit that is not a positive integer at registration', () => {
     assert.throws(() => new Router().websocket('/ws', () => undefined, { connectionsPerIp: 0 }), /connectionsPerIp must be a positive integer/);
-    assert.throws(() => new App(new Router().websocket('/ws', () => undefined), { logger: false, websocket: { upgradesPerMinute: 1.5 } }), /upgradesPerMinute/);
+    assert.throws(
+      () =>
+        new App(
+          new Router().websocket('/ws', () => undefined),
+          { logger: false, websocket: { upgradesPerMinute: 1.5 } },
+        ),
+      /upgradesPerMinute/,
+    );
   });
 });

@@ -1,19 +1,7 @@
 // Compile-time tests: this file is type-checked with the test build and never run. Each
 // `@ts-expect-error` states the misuse it proves is rejected.
 import { IsInt } from 'class-validator';
-import {
-  Header,
-  Json,
-  Param,
-  Path,
-  Query,
-  RequestId,
-  Router,
-  State,
-  createExtractor,
-  type QueryRecord,
-  type WebSocketConnection,
-} from '@kindling/core';
+import { Header, Json, Param, Path, Query, RequestId, Router, State, createExtractor, type QueryRecord, type WebSocketConnection } from '@kindling/core';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};

@@ -18,7 +18,9 @@ function run(env: Record<string, string> = {}): Run {
   const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const first = new Promise<Record<string, unknown>>((resolve, reject) => {
     // The first line that is not a log line: {port, threads} or {error}.
     createInterface({ input: child.stdout }).on('line', (line) => {

@@ -45,7 +45,9 @@ async function mutePeer(port: number, path: string): Promise<{ socket: Socket; e
     if (Buffer.concat(chunks).includes('\r\n\r\n')) upgraded.resolve();
   });
   socket.on('error', () => undefined);
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  socket.write(
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+  );
   await upgraded.promise;
   assert.match(Buffer.concat(chunks).toString('latin1'), /^HTTP\/1\.1 101/);
   return { socket, ended, received: () => Buffer.concat(chunks) };
@@ -90,10 +92,17 @@ describe('app.shutdown()', { timeout: 60_000 }, () => {
       child.kill('SIGTERM');
       const closes = await Promise.all(clients.map((c) => c.closed));
       assert.equal(closes.length, 1000);
-      assert.ok(closes.every((c) => c.code === 1001 && c.reason === 'Server shutting down'), 'every client saw 1001 "Server shutting down"');
+      assert.ok(
+        closes.every((c) => c.code === 1001 && c.reason === 'Server shutting down'),
+        'every client saw 1001 "Server shutting down"',
+      );
       assert.deepEqual(await ingest.closed, { code: 1001, reason: 'Server shutting down' });
       assert.equal(await exited, 0, 'the process exited by itself, with code 0');
-      assert.deepEqual(lines.filter((l) => l.startsWith('BATCH ')), [`BATCH ${JSON.stringify({ texts: ['a', 'b', 'c'], open: true })}`], 'the buffered batch was handed over before the 1001');
+      assert.deepEqual(
+        lines.filter((l) => l.startsWith('BATCH ')),
+        [`BATCH ${JSON.stringify({ texts: ['a', 'b', 'c'], open: true })}`],
+        'the buffered batch was handed over before the 1001',
+      );
       // The peer that never answers got the close frame and then the FIN; nothing waited for it.
       await mute.ended;
       assert.ok(mute.received().includes(Buffer.from('Server shutting down')));
@@ -105,7 +114,10 @@ describe('app.shutdown()', { timeout: 60_000 }, () => {
   it('stops accepting, flushes batches, closes with the given code and reason, awaits handlers, resolves { closed, forced }', async () => {
     const order: string[] = [];
     const router = new Router()
-      .websocket('/ingest', batchHandler((ws, msgs) => void order.push(`batch ${msgs.length} open=${String(ws.isOpen)}`), { size: 50, timeoutMs: 600_000 }))
+      .websocket(
+        '/ingest',
+        batchHandler((ws, msgs) => void order.push(`batch ${msgs.length} open=${String(ws.isOpen)}`), { size: 50, timeoutMs: 600_000 }),
+      )
       .websocket('/chat', async (ws) => {
         for await (const msg of ws) ws.send(msg);
         await delay(30); // cleanup after the close: shutdown waits for it
@@ -166,11 +178,16 @@ describe('app.shutdown()', { timeout: 60_000 }, () => {
   it('a peer that never answers the close frame: the connection is settled, the handler finishes, shutdown resolves', async () => {
     let serverSide: WebSocketConnection | undefined;
     const finished = deferred<string>();
-    const router = new Router().websocket('/live', messageHandler((ws) => undefined)).websocket('/watch', async (ws) => {
-      serverSide = ws;
-      const info = await ws.closed;
-      finished.resolve(`handler saw ${info.code}`);
-    });
+    const router = new Router()
+      .websocket(
+        '/live',
+        messageHandler((ws) => undefined),
+      )
+      .websocket('/watch', async (ws) => {
+        serverSide = ws;
+        const info = await ws.closed;
+        finished.resolve(`handler saw ${info.code}`);
+      });
     const app = new App(router, { logger: false });
     const port = await app.listen(0, '127.0.0.1');
     const mute = await mutePeer(port, '/watch');
@@ -185,11 +202,15 @@ describe('app.shutdown()', { timeout: 60_000 }, () => {
 
   it('terminates at the deadline what could not close: a peer that does not read; a handler that never returns does not hold it up', async () => {
     const router = new Router()
-      .websocket('/flood', (ws) => {
-        ws.keepOpen();
-        const chunk = new Uint8Array(1024 * 1024);
-        while (ws.bufferedAmount === 0) ws.sendBinary(chunk);
-      }, { maxBackpressure: 0 })
+      .websocket(
+        '/flood',
+        (ws) => {
+          ws.keepOpen();
+          const chunk = new Uint8Array(1024 * 1024);
+          while (ws.bufferedAmount === 0) ws.sendBinary(chunk);
+        },
+        { maxBackpressure: 0 },
+      )
       .websocket('/stuck', () => new Promise<void>(() => undefined));
     await using server = await TestServer.start(router, { logs: true });
     const flood = await open(`${server.wsUrl}/flood`);

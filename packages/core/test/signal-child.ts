@@ -61,4 +61,3 @@ export function runChild(body: string): Child {
   };
   return handle;
 }
-

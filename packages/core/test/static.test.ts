@@ -72,7 +72,10 @@ describe('serveStatic', () => {
     await server.request('GET', '/blob.unknownext').expectHeader('content-type', 'application/octet-stream').expectText('blob');
     await server.request('GET', '/caf%C3%A9.txt').expectStatus(200).expectHeader('content-type', 'text/plain; charset=utf-8').expectText('accented');
     await server.request('GET', '/%252e%252e').expectStatus(200).expectText('a file literally named %2e%2e');
-    await server.request('GET', '/missing.txt').expectStatus(404).expectJson({ error: { code: 'NOT_FOUND' } });
+    await server
+      .request('GET', '/missing.txt')
+      .expectStatus(404)
+      .expectJson({ error: { code: 'NOT_FOUND' } });
   });
 
   test('HEAD answers the headers of GET without a body; other methods get 405', async () => {
@@ -105,7 +108,10 @@ describe('serveStatic', () => {
     await server.request('HEAD', '/changing.txt', { headers: { 'if-none-match': `"other", ${etag}` } }).expectStatus(304);
     await server.request('GET', '/changing.txt', { headers: { 'if-none-match': '*' } }).expectStatus(304);
     await server.request('GET', '/changing.txt', { headers: { 'if-modified-since': lastModified } }).expectStatus(304);
-    await server.request('GET', '/changing.txt', { headers: { 'if-none-match': 'W/"0-0"' } }).expectStatus(200).expectText('v1');
+    await server
+      .request('GET', '/changing.txt', { headers: { 'if-none-match': 'W/"0-0"' } })
+      .expectStatus(200)
+      .expectText('v1');
     await server.request('GET', '/changing.txt', { headers: { 'if-modified-since': 'Thu, 01 Jan 1970 00:00:00 GMT' } }).expectStatus(200);
     // If-None-Match decides when both are sent: a stale tag means a full response.
     await server.request('GET', '/changing.txt', { headers: { 'if-none-match': '"stale"', 'if-modified-since': lastModified } }).expectStatus(200);
@@ -113,7 +119,10 @@ describe('serveStatic', () => {
     writeFileSync(join(root, 'changing.txt'), 'v2!');
     const later = new Date(Date.parse(lastModified) + 10_000);
     utimesSync(join(root, 'changing.txt'), later, later);
-    const changed = await server.request('GET', '/changing.txt', { headers: { 'if-none-match': etag } }).expectStatus(200).expectText('v2!');
+    const changed = await server
+      .request('GET', '/changing.txt', { headers: { 'if-none-match': etag } })
+      .expectStatus(200)
+      .expectText('v2!');
     assert.notEqual(changed.headers['etag'], etag);
     await server.request('GET', '/changing.txt', { headers: { 'if-modified-since': lastModified } }).expectStatus(200);
   });
@@ -152,7 +161,11 @@ describe('serveStatic', () => {
     }
     {
       await using server = await TestServer.start(files({ index: 'guide.md' }));
-      await server.request('GET', '/docs/').expectStatus(200).expectHeader('content-type', /text\/markdown/).expectText('# guide');
+      await server
+        .request('GET', '/docs/')
+        .expectStatus(200)
+        .expectHeader('content-type', /text\/markdown/)
+        .expectText('# guide');
       await server.request('GET', '/').expectStatus(404);
     }
   });
@@ -182,7 +195,10 @@ describe('serveStatic', () => {
     }
     {
       await using server = await TestServer.start(files({ dotfiles: 'deny' }));
-      await server.request('GET', '/.env').expectStatus(403).expectJson({ error: { code: 'FORBIDDEN' } });
+      await server
+        .request('GET', '/.env')
+        .expectStatus(403)
+        .expectJson({ error: { code: 'FORBIDDEN' } });
       await server.request('GET', '/.git/config').expectStatus(403);
       await server.request('GET', '/link-dot.txt').expectStatus(403);
       await server.request('GET', '/app.js').expectStatus(200);
@@ -195,56 +211,61 @@ describe('serveStatic', () => {
   });
 
   // With dotfiles: 'allow' too: `..` starts with a dot, and the dotfile rule must not be what stops it.
-  for (const dotfiles of ['ignore', 'allow'] as const) test(`traversal in every spelling is 404 and never reads outside the root (dotfiles: ${dotfiles})`, async () => {
-    const router = new Router().merge(serveStatic(root, { dotfiles })).nest('/assets', serveStatic(join(root, 'docs'), { dotfiles }));
-    await using server = await TestServer.start(router);
-    const attempts = [
-      '/../secret.txt',
-      '/docs/../../secret.txt',
-      '/assets/../secret.txt',
-      '/assets/../../secret.txt',
-      '/%2e%2e/secret.txt',
-      '/%2E%2E/secret.txt',
-      '/.%2e/secret.txt',
-      '/..%2fsecret.txt',
-      '/%2e%2e%2fsecret.txt',
-      '/%2e%2e%2F%2e%2e%2Fsecret.txt',
-      '/docs/..%2F..%2Fsecret.txt',
-      '/assets/%2e%2e/index.html',
-      '/../public-old/leak.txt',
-      '/..%5csecret.txt',
-      '/%5c..%5csecret.txt',
-      '//etc/passwd',
-      '/%2Fetc%2Fpasswd',
-      `/${encodeURIComponent(join(base, 'secret.txt'))}`,
-      '/app.js%00.txt',
-      '/%00',
-      '/./app.js',
-      '/docs/./guide.md',
-    ];
-    for (const path of attempts) {
-      const res = await rawGet(server.port, path);
-      assert.equal(res.status, 404, `${path} → ${res.status}`);
-      assert.doesNotMatch(res.text, /SECRET|console\.log|# guide/, path);
-    }
-    // The same server still serves the legitimate paths, so the 404s above are not a broken mount.
-    assert.equal((await rawGet(server.port, '/docs/guide.md')).status, 200);
-    assert.equal((await rawGet(server.port, '/assets/guide.md')).status, 200);
-  });
+  for (const dotfiles of ['ignore', 'allow'] as const)
+    test(`traversal in every spelling is 404 and never reads outside the root (dotfiles: ${dotfiles})`, async () => {
+      const router = new Router().merge(serveStatic(root, { dotfiles })).nest('/assets', serveStatic(join(root, 'docs'), { dotfiles }));
+      await using server = await TestServer.start(router);
+      const attempts = [
+        '/../secret.txt',
+        '/docs/../../secret.txt',
+        '/assets/../secret.txt',
+        '/assets/../../secret.txt',
+        '/%2e%2e/secret.txt',
+        '/%2E%2E/secret.txt',
+        '/.%2e/secret.txt',
+        '/..%2fsecret.txt',
+        '/%2e%2e%2fsecret.txt',
+        '/%2e%2e%2F%2e%2e%2Fsecret.txt',
+        '/docs/..%2F..%2Fsecret.txt',
+        '/assets/%2e%2e/index.html',
+        '/../public-old/leak.txt',
+        '/..%5csecret.txt',
+        '/%5c..%5csecret.txt',
+        '//etc/passwd',
+        '/%2Fetc%2Fpasswd',
+        `/${encodeURIComponent(join(base, 'secret.txt'))}`,
+        '/app.js%00.txt',
+        '/%00',
+        '/./app.js',
+        '/docs/./guide.md',
+      ];
+      for (const path of attempts) {
+        const res = await rawGet(server.port, path);
+        assert.equal(res.status, 404, `${path} → ${res.status}`);
+        assert.doesNotMatch(res.text, /SECRET|console\.log|# guide/, path);
+      }
+      // The same server still serves the legitimate paths, so the 404s above are not a broken mount.
+      assert.equal((await rawGet(server.port, '/docs/guide.md')).status, 200);
+      assert.equal((await rawGet(server.port, '/assets/guide.md')).status, 200);
+    });
 
-  for (const dotfiles of ['ignore', 'allow'] as const) test(`symlinks are followed inside the root and refused when their real path leaves it (dotfiles: ${dotfiles})`, async () => {
-    await using server = await TestServer.start(files({ dotfiles }));
-    await server.request('GET', '/link-in.txt').expectStatus(200).expectHeader('content-type', 'text/plain; charset=utf-8').expectText('console.log("app");');
-    await server.request('GET', '/docs-link/').expectStatus(200).expectText('<h1>docs</h1>');
-    for (const path of ['/link-out.txt', '/link-dir-out/key.pem', '/link-dir-out/', '/index-escape/', '/index-escape/index.html']) {
-      const res = await server.request('GET', path).expectStatus(404);
-      assert.doesNotMatch(res.text, /SECRET/, path);
-    }
-  });
+  for (const dotfiles of ['ignore', 'allow'] as const)
+    test(`symlinks are followed inside the root and refused when their real path leaves it (dotfiles: ${dotfiles})`, async () => {
+      await using server = await TestServer.start(files({ dotfiles }));
+      await server.request('GET', '/link-in.txt').expectStatus(200).expectHeader('content-type', 'text/plain; charset=utf-8').expectText('console.log("app");');
+      await server.request('GET', '/docs-link/').expectStatus(200).expectText('<h1>docs</h1>');
+      for (const path of ['/link-out.txt', '/link-dir-out/key.pem', '/link-dir-out/', '/index-escape/', '/index-escape/index.html']) {
+        const res = await server.request('GET', path).expectStatus(404);
+        assert.doesNotMatch(res.text, /SECRET/, path);
+      }
+    });
 
   test('a file over maxFileSize is a 500 whose reason is logged, not sent', async () => {
     await using server = await TestServer.start(files({ maxFileSize: 63 }), { logs: true });
-    const res = await server.request('GET', '/big.bin').expectStatus(500).expectJson({ error: { code: 'INTERNAL' } });
+    const res = await server
+      .request('GET', '/big.bin')
+      .expectStatus(500)
+      .expectJson({ error: { code: 'INTERNAL' } });
     assert.doesNotMatch(res.text, /maxFileSize|big\.bin/);
     await server.expectLog((entry) => entry.level === 50 && JSON.stringify(entry).includes('over maxFileSize'));
     await server.request('GET', '/app.js').expectStatus(200);

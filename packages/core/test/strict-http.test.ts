@@ -74,7 +74,7 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
     assert.deepEqual(calls, { ignoring: 0, reading: 0, other: 0 });
   });
 
-  test('a Transfer-Encoding other than chunked is a 400 INVALID_BODY_FRAMING (node\'s parser refuses some itself)', async () => {
+  test("a Transfer-Encoding other than chunked is a 400 INVALID_BODY_FRAMING (node's parser refuses some itself)", async () => {
     const { router, calls } = build();
     await using server = await TestServer.start(router);
     const engine = engineOf(server.app);
@@ -139,7 +139,10 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
   test('one Content-Length, and Content-Length: 0, are served as before', async () => {
     const { router, calls } = build();
     await using server = await TestServer.start(router);
-    await server.request('POST', '/reads-body', { headers: { 'content-type': 'application/json' }, body: '{"a":1}' }).expectStatus(200).expectJson({ got: { a: 1 } });
+    await server
+      .request('POST', '/reads-body', { headers: { 'content-type': 'application/json' }, body: '{"a":1}' })
+      .expectStatus(200)
+      .expectJson({ got: { a: 1 } });
     const reply = await rawExchange(server.port, (s) => s.write('POST /ignores-body HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n'));
     assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nignored$/);
     assert.equal(calls.ignoring, 1);

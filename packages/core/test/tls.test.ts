@@ -20,7 +20,10 @@ function httpsGet(port: number, path: string, ca: string): Promise<{ status: num
 
 describe('TLS', () => {
   test("tls: 'self-signed' serves HTTPS that a client trusting the certificate accepts", async () => {
-    const app = new App(new Router().get('/secure', () => ({ secure: true })), { logger: false, tls: 'self-signed' });
+    const app = new App(
+      new Router().get('/secure', () => ({ secure: true })),
+      { logger: false, tls: 'self-signed' },
+    );
     const port = await app.listen(0, '127.0.0.1');
     try {
       const cert = app.certificate ?? '';

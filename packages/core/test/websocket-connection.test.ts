@@ -41,9 +41,13 @@ describe('WebSocket handlers and the connection', () => {
   });
 
   test('a frame over maxPayloadLength: the peer sees a 1009 close frame', async () => {
-    const router = new Router().websocket('/small', async (ws) => {
-      for await (const msg of ws) ws.send(msg);
-    }, { maxPayloadLength: 1024 });
+    const router = new Router().websocket(
+      '/small',
+      async (ws) => {
+        for await (const msg of ws) ws.send(msg);
+      },
+      { maxPayloadLength: 1024 },
+    );
     await using server = await TestServer.start(router, { logs: true });
     const ws = await server.ws('/small');
     ws.sendText('fits');
@@ -76,12 +80,16 @@ describe('WebSocket handlers and the connection', () => {
 
   test('a client flooding faster than the handler reads is closed 1008 and the log says so', async () => {
     const gate = deferred<void>();
-    const router = new Router().websocket('/flood', async (ws) => {
-      await gate.promise;
-      while (await ws.recv()) {
-        /* drain what was queued */
-      }
-    }, { maxQueuedMessages: 8 });
+    const router = new Router().websocket(
+      '/flood',
+      async (ws) => {
+        await gate.promise;
+        while (await ws.recv()) {
+          /* drain what was queued */
+        }
+      },
+      { maxQueuedMessages: 8 },
+    );
     await using server = await TestServer.start(router, { logs: true });
     const ws = await server.ws('/flood');
     for (let i = 0; i < 50; i++) ws.sendText(`m${i}`);

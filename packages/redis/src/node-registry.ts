@@ -53,7 +53,8 @@ export class NodeRegistry {
     if (redis.status !== 'ready') return;
     try {
       const key = this.#names.node(this.#nodeId);
-      const [, , members] = (await redis.multi().set(key, '1', 'PX', this.#ttlMs).sadd(this.#names.nodes, this.#nodeId).smembers(this.#names.nodes).exec()) ?? [];
+      const [, , members] =
+        (await redis.multi().set(key, '1', 'PX', this.#ttlMs).sadd(this.#names.nodes, this.#nodeId).smembers(this.#names.nodes).exec()) ?? [];
       const ids = (members?.[1] as string[] | undefined) ?? [];
       const alive = await this.#aliveOf(ids);
       const now = Date.now();

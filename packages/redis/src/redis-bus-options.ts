@@ -62,6 +62,7 @@ export function reconnectDelay(attempt: number, { minDelayMs, maxDelayMs }: Requ
 
 function ms(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 31 - 1) throw new TypeError(`redisBus: ${name} must be a whole number of milliseconds from 1 to 2147483647, got ${value}`);
+  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 31 - 1)
+    throw new TypeError(`redisBus: ${name} must be a whole number of milliseconds from 1 to 2147483647, got ${value}`);
   return value;
 }

@@ -28,7 +28,12 @@ const router = new Router()
         ws.sendText('joined');
       } else if (msg.type === 'text' && msg.text === 'members') {
         const members = (await holder.app?.presence.members(path.topic)) ?? [];
-        ws.sendText(`members:${members.map((m) => m.member).sort().join(',')}`);
+        ws.sendText(
+          `members:${members
+            .map((m) => m.member)
+            .sort()
+            .join(',')}`,
+        );
       } else ws.publish(path.topic, msg);
     }
   });
@@ -45,13 +50,16 @@ async function stream(topic: string, count: number, everyMs: number): Promise<vo
 const app = new App(router, {
   logger: { level: 'warn' },
   websocket: { maxPayloadLength: 2 * 1024 * 1024 },
-  bus: redisBus({ url: env.REDIS_URL ?? '' }, {
-    prefix: env.PREFIX ?? 'kindling',
-    connectTimeoutMs: 30_000,
-    heartbeatMs: 200,
-    ttlMs: Number(env.TTL_MS ?? 1000),
-    reconnect: env.RECONNECT_MS ? { minDelayMs: Number(env.RECONNECT_MS), maxDelayMs: Number(env.RECONNECT_MS) } : { minDelayMs: 50, maxDelayMs: 400 },
-  }),
+  bus: redisBus(
+    { url: env.REDIS_URL ?? '' },
+    {
+      prefix: env.PREFIX ?? 'kindling',
+      connectTimeoutMs: 30_000,
+      heartbeatMs: 200,
+      ttlMs: Number(env.TTL_MS ?? 1000),
+      reconnect: env.RECONNECT_MS ? { minDelayMs: Number(env.RECONNECT_MS), maxDelayMs: Number(env.RECONNECT_MS) } : { minDelayMs: 50, maxDelayMs: 400 },
+    },
+  ),
 });
 holder.app = app;
 app.presence.on((event) => console.log(JSON.stringify({ presence: event })));

@@ -29,7 +29,10 @@ export class NodeProcess implements AsyncDisposable {
   static async start(env: Record<string, string>): Promise<NodeProcess> {
     const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     const node = new NodeProcess(child);
-    const ready = await Promise.race([node.waitLine((l) => typeof l.port === 'number', 45_000), node.#exited.then((code) => new Error(`node exited with ${code}: ${JSON.stringify(node.lines)}`))]);
+    const ready = await Promise.race([
+      node.waitLine((l) => typeof l.port === 'number', 45_000),
+      node.#exited.then((code) => new Error(`node exited with ${code}: ${JSON.stringify(node.lines)}`)),
+    ]);
     if (ready instanceof Error) throw ready;
     node.port = ready.port as number;
     return node;

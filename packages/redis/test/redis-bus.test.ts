@@ -38,5 +38,4 @@ describe('redisBus across node processes', { skip, timeout: 120_000 }, () => {
     assert.equal(((await b.get('/stats')) as Record<string, unknown>).received, 203);
     for (const client of [sender, localPeer, remote1, remote2]) client.close();
   });
-
 });

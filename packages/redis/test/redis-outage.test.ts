@@ -13,7 +13,13 @@ describe('redisBus: Redis killed and restarted', { skip, timeout: 120_000 }, () 
     const count = 2500;
     // B reconnects 1.25-2.5 s after losing Redis, A within 0.4 s: A publishes again while B is
     // not yet subscribed, which A must count as possibly lost (it still counts B as alive).
-    await using a = await NodeProcess.start({ ...nodeEnv(redis), TTL_MS: '5000', PUBLISH_TOPIC: 'stream', PUBLISH_COUNT: String(count), PUBLISH_EVERY_MS: '2' });
+    await using a = await NodeProcess.start({
+      ...nodeEnv(redis),
+      TTL_MS: '5000',
+      PUBLISH_TOPIC: 'stream',
+      PUBLISH_COUNT: String(count),
+      PUBLISH_EVERY_MS: '2',
+    });
     await using b = await NodeProcess.start({ ...nodeEnv(redis), TTL_MS: '5000', RECONNECT_MS: '2500' });
     const local = await a.subscriber('stream');
     const remote = await b.subscriber('stream');
@@ -40,7 +46,9 @@ describe('redisBus: Redis killed and restarted', { skip, timeout: 120_000 }, () 
     assert.equal(failedLines.length, stats.failed, 'each failure logged once');
     const unconfirmed = failedLines.filter((l) => l.reason === 'unconfirmed').length;
     const reachedAll = stats.published - stats.possiblyLost;
-    t.diagnostic(`sent ${count}, published ${stats.published}, failed ${stats.failed} (unconfirmed ${unconfirmed}), possibly lost ${stats.possiblyLost}, delivered ${delivered.length}`);
+    t.diagnostic(
+      `sent ${count}, published ${stats.published}, failed ${stats.failed} (unconfirmed ${unconfirmed}), possibly lost ${stats.possiblyLost}, delivered ${delivered.length}`,
+    );
     // Accepted with every node listening ⇒ delivered; accepted with fewer ⇒ not delivered; only
     // a publish cut off in flight (unconfirmed) may have arrived without being counted as published.
     assert.ok(delivered.length >= reachedAll, `delivered ${delivered.length} >= accepted by all nodes ${reachedAll}`);
@@ -50,7 +58,6 @@ describe('redisBus: Redis killed and restarted', { skip, timeout: 120_000 }, () 
     local.close();
     remote.close();
   });
-
 });
 
 async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {

@@ -43,7 +43,9 @@ export class RedisServer implements AsyncDisposable {
 
   /** Starts redis-server (again) on this port and resolves once it accepts connections. */
   async restart(): Promise<void> {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.#extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.#extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.#child = child;
     await new Promise<void>((resolve, reject) => {
       let out = '';

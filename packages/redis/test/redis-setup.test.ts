@@ -11,7 +11,10 @@ describe('redisBus: bad set-ups', { skip, timeout: 60_000 }, () => {
     const port = await freePort();
     const app = new App(new Router(), { logger: false, bus: redisBus({ url: `redis://127.0.0.1:${port}` }, { connectTimeoutMs: 500 }) });
     const started = Date.now();
-    await assert.rejects(app.listen({ port: 0, host: '127.0.0.1' }), /redis bus did not come up: redisBus: Redis at 127\.0\.0\.1:\d+ did not come up within 500 ms \(.*ECONNREFUSED/);
+    await assert.rejects(
+      app.listen({ port: 0, host: '127.0.0.1' }),
+      /redis bus did not come up: redisBus: Redis at 127\.0\.0\.1:\d+ did not come up within 500 ms \(.*ECONNREFUSED/,
+    );
     assert.ok(Date.now() - started < 3000);
     assert.equal(app.metrics().phase, 'idle');
   });
@@ -44,4 +47,3 @@ describe('redisBus: bad set-ups', { skip, timeout: 60_000 }, () => {
     client.disconnect();
   });
 });
-

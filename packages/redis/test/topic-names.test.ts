@@ -25,5 +25,4 @@ describe('redisBus: topic names and prefixes', { skip, timeout: 120_000 }, () =>
     for (const [i, receiver] of receivers.entries()) assert.equal(receiver.frames.length, 2, `exactly one message on ${topics[i]}`);
     for (const client of [...publishers, ...receivers, ...lookalikes, ...otherPrefix]) client.close();
   });
-
 });

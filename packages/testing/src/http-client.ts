@@ -53,7 +53,12 @@ export function sendRequest(req: RawRequest, clients: ClientRegistry): Promise<R
       });
       res.on('end', () => {
         done();
-        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), setCookies: res.headers['set-cookie'] ?? [], body: new Uint8Array(Buffer.concat(chunks)) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flatten(res.headers),
+          setCookies: res.headers['set-cookie'] ?? [],
+          body: new Uint8Array(Buffer.concat(chunks)),
+        });
       });
     });
     outgoing.end(req.body === undefined ? undefined : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength));

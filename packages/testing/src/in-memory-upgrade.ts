@@ -37,7 +37,6 @@ export type InMemoryUpgradeResult =
   | { readonly kind: 'accept'; readonly values: unknown[]; readonly ctx: RequestContext }
   | { readonly kind: 'reject'; readonly response: RejectedUpgrade; readonly code: string | undefined };
 
-
 /** Request headers of a WebSocket handshake, merged under the test's own. */
 export function handshakeHeaders(headers: Readonly<Record<string, string>>, offered: readonly string[]): Record<string, string> {
   return {

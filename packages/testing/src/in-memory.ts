@@ -149,31 +149,34 @@ export function testHandler(a: unknown, b?: unknown, c?: unknown): HandlerRun {
     remoteAddress: options.remoteAddress ?? '127.0.0.1',
   };
 
-  const outcome = runInMemoryUpgrade(route, request, logger).then((result): UpgradeOutcome => {
-    if (result.kind === 'reject') return { kind: 'rejected', response: result.response };
-    const hub = new ConnectionHub({ logger });
-    const behavior = hub.behavior({ upgrade: () => undefined, maxPayloadLength: HARD_MAX_PAYLOAD, compression: 0, maxBackpressure: 0 });
-    const inbox = new SocketInbox();
-    const userData: SocketUserData = {
-      init: {
-        route: route.pattern,
-        remoteAddress: request.remoteAddress,
-        protocol: result.ctx.protocol,
-        requestId: result.ctx.requestId,
-        data: result.ctx.localsIfCreated,
-        logger,
-        options: connectionOptions,
-        start: (conn) => {
-          state.connection = conn;
-          state.finished = Promise.resolve(runHandler(conn, () => handler(...result.values, conn)));
+  const outcome = runInMemoryUpgrade(route, request, logger).then(
+    (result): UpgradeOutcome => {
+      if (result.kind === 'reject') return { kind: 'rejected', response: result.response };
+      const hub = new ConnectionHub({ logger });
+      const behavior = hub.behavior({ upgrade: () => undefined, maxPayloadLength: HARD_MAX_PAYLOAD, compression: 0, maxBackpressure: 0 });
+      const inbox = new SocketInbox();
+      const userData: SocketUserData = {
+        init: {
+          route: route.pattern,
+          remoteAddress: request.remoteAddress,
+          protocol: result.ctx.protocol,
+          requestId: result.ctx.requestId,
+          data: result.ctx.localsIfCreated,
+          logger,
+          options: connectionOptions,
+          start: (conn) => {
+            state.connection = conn;
+            state.finished = Promise.resolve(runHandler(conn, () => handler(...result.values, conn)));
+          },
         },
-      },
-    };
-    const socket = new InMemorySocket(userData, behavior, inbox, new InMemoryTopics());
-    const testSocket = new TestWebSocket({ transport: socket.transport, inbox, target, protocol: result.ctx.protocol, timeoutMs });
-    void behavior.open?.(socket);
-    return { kind: 'open', socket: testSocket };
-  }, (error: unknown): UpgradeOutcome => ({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) }));
+      };
+      const socket = new InMemorySocket(userData, behavior, inbox, new InMemoryTopics());
+      const testSocket = new TestWebSocket({ transport: socket.transport, inbox, target, protocol: result.ctx.protocol, timeoutMs });
+      void behavior.open?.(socket);
+      return { kind: 'open', socket: testSocket };
+    },
+    (error: unknown): UpgradeOutcome => ({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
+  );
   return new HandlerRun(outcome, target, state, timeoutMs);
 }
 
@@ -200,11 +203,18 @@ function resolveRoute(a: unknown, b: unknown, c: unknown): ResolvedRoute {
     const route = { pattern: b, extractors: found.def.extractors, middleware: found.middleware, shared, options: found.def.options };
     return { route, handler: found.def.handler, routeOptions: found.def.options, options };
   }
-  const [extractors, handler, options] = Array.isArray(a) ? [a as AnyExtractor[], b, (c ?? {}) as TestHandlerOptions] : [[], a, (b ?? {}) as TestHandlerOptions];
+  const [extractors, handler, options] = Array.isArray(a)
+    ? [a as AnyExtractor[], b, (c ?? {}) as TestHandlerOptions]
+    : [[], a, (b ?? {}) as TestHandlerOptions];
   if (typeof handler !== 'function') throw new TypeError('testHandler: the handler must be a function');
   const noMiddleware: readonly Middleware[] = [];
   const shared = { state: options.state, extensions: mergeExtensions(new Map(), options.extensions) };
-  return { route: { pattern: '(handler)', extractors, middleware: noMiddleware, shared, options: {} }, handler: handler as AnyHandler, routeOptions: {}, options };
+  return {
+    route: { pattern: '(handler)', extractors, middleware: noMiddleware, shared, options: {} },
+    handler: handler as AnyHandler,
+    routeOptions: {},
+    options,
+  };
 }
 
 function mergeExtensions(base: ReadonlyMap<ExtensionKey, unknown>, extra: TestHandlerOptions['extensions']): ReadonlyMap<ExtensionKey, unknown> {

@@ -90,9 +90,15 @@ export class PendingWebSocket implements PromiseLike<TestWebSocket> {
     if (outcome.kind === 'open') return outcome.socket;
     if (outcome.kind === 'rejected') {
       const { response } = outcome;
-      throw failure(this.#site, `WebSocket upgrade failed on ${this.#target}\n  expected: 101 Switching Protocols\n  received: ${response.status}\n${describeRejection(response)}`);
+      throw failure(
+        this.#site,
+        `WebSocket upgrade failed on ${this.#target}\n  expected: 101 Switching Protocols\n  received: ${response.status}\n${describeRejection(response)}`,
+      );
     }
-    const error = failure(this.#site, `WebSocket upgrade failed on ${this.#target}\n  expected: 101 Switching Protocols\n  received: no HTTP answer (${outcome.error.message})`);
+    const error = failure(
+      this.#site,
+      `WebSocket upgrade failed on ${this.#target}\n  expected: 101 Switching Protocols\n  received: no HTTP answer (${outcome.error.message})`,
+    );
     error.cause = outcome.error;
     throw error;
   }

@@ -9,9 +9,7 @@ import { preview, previewBytes } from './expectations/expectation-error.js';
  * if (msg.type === 'text') console.log(msg.text);
  * ```
  */
-export type ReceivedMessage =
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'binary'; readonly data: Uint8Array };
+export type ReceivedMessage = { readonly type: 'text'; readonly text: string } | { readonly type: 'binary'; readonly data: Uint8Array };
 
 /** How a test socket's connection ended, as the test side saw it. */
 export interface SocketCloseInfo {

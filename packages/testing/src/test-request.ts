@@ -59,7 +59,12 @@ export class TestResponse {
   }
 }
 
-type Check = { readonly name: string; readonly expected: string; readonly site: Error; readonly run: (res: TestResponse) => Promise<string | undefined> | string | undefined };
+type Check = {
+  readonly name: string;
+  readonly expected: string;
+  readonly site: Error;
+  readonly run: (res: TestResponse) => Promise<string | undefined> | string | undefined;
+};
 
 /** Everything a request needs from its server. */
 export interface TestRequestContext {
@@ -120,7 +125,9 @@ export class TestRequest implements PromiseLike<TestResponse> {
 
   /** Expects the body as text: equal to a string, matching a RegExp, or accepted by a predicate. */
   expectText(matcher: TextMatcher): this {
-    return this.#check('expectText', describeTextMatcher(matcher), (res) => (matchesText(matcher, res.text) ? undefined : `body ${previewText(res.text, 400)}`));
+    return this.#check('expectText', describeTextMatcher(matcher), (res) =>
+      matchesText(matcher, res.text) ? undefined : `body ${previewText(res.text, 400)}`,
+    );
   }
 
   /**
@@ -169,11 +176,17 @@ export class TestRequest implements PromiseLike<TestResponse> {
       const problem = await check.run(response);
       if (problem === undefined) continue;
       const type = response.headers['content-type'];
-      const shown = response.body.byteLength === 0 ? '(empty)' : type?.startsWith('application/octet-stream') ? preview(response.body) : previewText(response.text, 400);
+      const shown =
+        response.body.byteLength === 0 ? '(empty)' : type?.startsWith('application/octet-stream') ? preview(response.body) : previewText(response.text, 400);
       throw failure(
         check.site,
-        [`${check.name} failed on ${this.#label}`, `  expected: ${check.expected}`, `  received: ${problem.includes('\n') ? `\n${indent(problem, 4)}` : problem}`,
-          `  response: ${response.status}${type ? ` (${type})` : ''}`, `  body: ${shown}`].join('\n'),
+        [
+          `${check.name} failed on ${this.#label}`,
+          `  expected: ${check.expected}`,
+          `  received: ${problem.includes('\n') ? `\n${indent(problem, 4)}` : problem}`,
+          `  response: ${response.status}${type ? ` (${type})` : ''}`,
+          `  body: ${shown}`,
+        ].join('\n'),
       );
     }
     return response;

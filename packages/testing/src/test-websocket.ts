@@ -167,7 +167,10 @@ export class TestWebSocket implements AsyncDisposable {
   /** Consumes the next message: a binary frame, equal to `expected` bytes or accepted by it. */
   async expectBinary(expected?: Uint8Array | ((data: Uint8Array) => boolean), options?: ExpectOptions): Promise<Uint8Array> {
     const site = callSite();
-    const wanted = expected === undefined ? 'a binary message' : `a binary message ${typeof expected === 'function' ? `accepted by ${preview(expected)}` : `equal to ${previewBytes(expected)}`}`;
+    const wanted =
+      expected === undefined
+        ? 'a binary message'
+        : `a binary message ${typeof expected === 'function' ? `accepted by ${preview(expected)}` : `equal to ${previewBytes(expected)}`}`;
     const next = await this.#next(options);
     const ok =
       !('outcome' in next) &&
@@ -278,11 +281,13 @@ export class TestWebSocket implements AsyncDisposable {
   #fail(site: Error, method: string, expected: string, got: Next, options?: ExpectOptions, detail?: string): ExpectationError {
     const timeoutMs = resolveTimeout(options?.timeoutMs, this.#timeoutMs);
     const close = this.#inbox.closeInfo;
-    const received =
-      !('outcome' in got) ? describeMessage(got)
-      : got.outcome === 'timeout' ? `nothing within ${timeoutMs} ms`
-      : close ? `close ${describeClose(close)}`
-      : 'the connection closed';
+    const received = !('outcome' in got)
+      ? describeMessage(got)
+      : got.outcome === 'timeout'
+        ? `nothing within ${timeoutMs} ms`
+        : close
+          ? `close ${describeClose(close)}`
+          : 'the connection closed';
     const lines = [`${method} failed on ${this.target}`, `  expected: ${expected}`, `  received: ${received}`];
     if (detail) lines.push(indent(detail, 4));
     lines.push('  last frames:', indent(this.#inbox.describeRecent(), 4));

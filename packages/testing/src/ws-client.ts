@@ -62,10 +62,12 @@ export function connectWebSocket(path: string, options: TestWebSocketOptions, co
     settle({ kind: 'open', socket });
   });
   client.on('unexpected-response', (_req, res) => {
-    void readRejection(res).then(
-      (response) => settle({ kind: 'rejected', response }),
-      (error: unknown) => settle({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
-    ).finally(() => client.terminate());
+    void readRejection(res)
+      .then(
+        (response) => settle({ kind: 'rejected', response }),
+        (error: unknown) => settle({ kind: 'failed', error: error instanceof Error ? error : new Error(String(error)) }),
+      )
+      .finally(() => client.terminate());
   });
   client.on('message', (data, isBinary) => inbox.pushMessage(toMessage(data, isBinary)));
   client.on('ping', (data) => inbox.recordPing(new Uint8Array(data)));

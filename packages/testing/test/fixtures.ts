@@ -60,12 +60,21 @@ export function testRouter(): Router {
 /** Routes with per-route options: subprotocols and an origin allowlist. */
 export function optionsRouter(): Router {
   return new Router()
-    .websocket('/inspect', [Query(), Headers(), Cookies(), Protocol()], async (query, headers, cookies, protocol, ws) => {
-      ws.sendJson({ query, origin: headers['origin'] ?? null, custom: headers['x-custom'] ?? null, cookies, protocol });
-      await ws.recv();
-    }, { protocols: ['v2', 'v1'] })
-    .websocket('/origin', async (ws) => {
-      ws.sendText('hello');
-      await ws.recv();
-    }, { origins: ['http://ok.test'] });
+    .websocket(
+      '/inspect',
+      [Query(), Headers(), Cookies(), Protocol()],
+      async (query, headers, cookies, protocol, ws) => {
+        ws.sendJson({ query, origin: headers['origin'] ?? null, custom: headers['x-custom'] ?? null, cookies, protocol });
+        await ws.recv();
+      },
+      { protocols: ['v2', 'v1'] },
+    )
+    .websocket(
+      '/origin',
+      async (ws) => {
+        ws.sendText('hello');
+        await ws.recv();
+      },
+      { origins: ['http://ok.test'] },
+    );
 }

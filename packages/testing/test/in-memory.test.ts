@@ -52,7 +52,11 @@ describe('testHandler (in memory)', () => {
   it('an extractor that throws rejects before the upgrade', async () => {
     const rejection = await testHandler([Token], (_token, ws) => ws.sendText('never')).expectRejected(401, { error: { code: 'UNAUTHORIZED' } });
     assert.equal(rejection.json<{ error: { message: string } }>().error.message, 'bad token');
-    await assertFails(testHandler([Token], (_token, ws) => ws.sendText('never')), /upgrade failed on in-memory handler/, /received: 401/);
+    await assertFails(
+      testHandler([Token], (_token, ws) => ws.sendText('never')),
+      /upgrade failed on in-memory handler/,
+      /received: 401/,
+    );
     await assertFails(testHandler([Token], (_t, ws) => ws.sendText('x'), { query: { token: 'secret' } }).expectRejected(401), /101 Switching Protocols/);
   });
 
@@ -77,10 +81,15 @@ describe('testHandler (in memory)', () => {
       .use((ctx, next) => (ctx.header('x-key') === 'k' ? next() : Response.forbidden('no key')))
       .nest(
         '/chat',
-        new Router().websocket('/{room}', [Path(), State<{ greeting: string }>()], async (p, s, ws) => {
-          ws.sendText(`${s.greeting} ${p.room} via ${ws.protocol || 'none'}`);
-          for await (const msg of ws) void msg;
-        }, { protocols: ['v1'] }),
+        new Router().websocket(
+          '/{room}',
+          [Path(), State<{ greeting: string }>()],
+          async (p, s, ws) => {
+            ws.sendText(`${s.greeting} ${p.room} via ${ws.protocol || 'none'}`);
+            for await (const msg of ws) void msg;
+          },
+          { protocols: ['v1'] },
+        ),
       );
     await testHandler(router, '/chat/{room}', { params: { room: 'x' } }).expectRejected(403, 'no key');
     const run = testHandler(router, '/chat/{room}', { params: { room: 'a b' }, headers: { 'x-key': 'k' }, protocols: 'v1', logs: true });

@@ -20,7 +20,10 @@ describe('server.request()', () => {
       .expectJson({ ok: true });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json(), { ok: true, service: 'kindling' });
-    await server.request('GET', '/text').expectText('plain words').expectText(/words$/);
+    await server
+      .request('GET', '/text')
+      .expectText('plain words')
+      .expectText(/words$/);
   });
 
   it('sends a JSON body, query, headers and cookies', async () => {
@@ -46,7 +49,11 @@ describe('server.request()', () => {
   });
 
   it('fails the first expectation that does not hold, in order', async () => {
-    await assertFails(server.request('GET', '/health').expectStatus(200).expectHeader('x-missing').expectStatus(500), /expectHeader failed/, /no x-missing header/);
+    await assertFails(
+      server.request('GET', '/health').expectStatus(200).expectHeader('x-missing').expectStatus(500),
+      /expectHeader failed/,
+      /no x-missing header/,
+    );
     await assertFails(server.request('GET', '/health').expectHeader('content-type', 'text/plain'), /received: content-type: application\/json/);
     await assertFails(server.request('GET', '/text').expectText('other'), /received: body "plain words"/);
     await assertFails(server.request('GET', '/health').expectJson({ ok: false }), /\$\.ok: expected false, received true/);
@@ -67,6 +74,9 @@ describe('server.request()', () => {
   });
 
   it('reports a 404 for an unknown route', async () => {
-    await server.request('GET', '/nowhere').expectStatus(404).expectJson({ error: { code: 'NOT_FOUND' } });
+    await server
+      .request('GET', '/nowhere')
+      .expectStatus(404)
+      .expectJson({ error: { code: 'NOT_FOUND' } });
   });
 });

@@ -35,7 +35,10 @@ describe('TestServer', () => {
     assert.equal(a.isOpen, false);
     assert.equal(b.isOpen, false);
     assert.equal(a.closeInfo?.code, 1000);
-    await pending.then((ws) => assert.equal(ws.isOpen, false), () => undefined);
+    await pending.then(
+      (ws) => assert.equal(ws.isOpen, false),
+      () => undefined,
+    );
     assert.equal(server.app.connections.size, 0);
     await server.close();
     assert.throws(() => server.ws('/echo'), /The test server is closed/);

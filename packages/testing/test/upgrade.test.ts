@@ -39,7 +39,10 @@ describe('server.ws(path, options)', () => {
 
   it('expectRejected fails on another status or body, showing both', async () => {
     await assertFails(server.ws('/auth').expectRejected(403), /expected: the upgrade to be rejected with 403/, /received: status 401/, /body: \{"error"/);
-    await assertFails(server.ws('/auth').expectRejected(401, { error: { code: 'FORBIDDEN' } }), /\$\.error\.code: expected "FORBIDDEN", received "UNAUTHORIZED"/);
+    await assertFails(
+      server.ws('/auth').expectRejected(401, { error: { code: 'FORBIDDEN' } }),
+      /\$\.error\.code: expected "FORBIDDEN", received "UNAUTHORIZED"/,
+    );
     await assertFails(server.ws('/auth').expectRejected(401, 'nope'), /a body without that text/);
   });
 
@@ -56,7 +59,7 @@ describe('server.ws(path, options)', () => {
     await ws.expectText('welcome secret');
   });
 
-  it('checks the route\'s origin allowlist before the upgrade', async () => {
+  it("checks the route's origin allowlist before the upgrade", async () => {
     await using options = await TestServer.start(optionsRouter());
     await options.ws('/origin', { origin: 'http://evil.test' }).expectRejected(403, { error: { code: 'ORIGIN_NOT_ALLOWED' } });
     await using ws = await options.ws('/origin', { origin: 'http://ok.test' });

@@ -78,9 +78,13 @@ describe('TestWebSocket expectations', () => {
 
   it('expectMessage fails when the predicate rejects the next message', async () => {
     await using ws = await server.ws('/burst');
-    await assertFails(ws.expectMessage(function isBinary(m) {
-      return m.type === 'binary';
-    }), /expected: a message accepted by predicate isBinary/, /received: text "one"/);
+    await assertFails(
+      ws.expectMessage(function isBinary(m) {
+        return m.type === 'binary';
+      }),
+      /expected: a message accepted by predicate isBinary/,
+      /received: text "one"/,
+    );
   });
 
   it('matches JSON partially, exactly, with RegExp and predicate leaves', async () => {

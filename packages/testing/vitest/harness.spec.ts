@@ -53,7 +53,10 @@ describe('TestServer under vitest', () => {
       .expectHeader('location', '/rooms/lobby')
       .expectJson({ name: 'lobby' });
     expect(created.json()).toEqual({ name: 'lobby' });
-    await server.request('POST', '/rooms', { body: { name: '' } }).expectStatus(422).expectJson({ error: { code: 'VALIDATION_FAILED' } });
+    await server
+      .request('POST', '/rooms', { body: { name: '' } })
+      .expectStatus(422)
+      .expectJson({ error: { code: 'VALIDATION_FAILED' } });
   });
 
   it('echoes text and binary frames over a WebSocket', async () => {
@@ -94,11 +97,15 @@ describe('TestServer under vitest', () => {
 
 describe('testHandler under vitest', () => {
   it('runs a handler with extractors in memory', async () => {
-    const run = testHandler([Path(), Query(JoinQuery)], async (path, query, ws) => {
-      ws.sendJson({ room: path['room'], name: query.name, version: query.version });
-      const msg = await ws.recv();
-      if (msg?.type === 'text') ws.sendText(msg.text.toUpperCase());
-    }, { params: { room: 'lobby' }, query: { name: 'ann', version: '3' } });
+    const run = testHandler(
+      [Path(), Query(JoinQuery)],
+      async (path, query, ws) => {
+        ws.sendJson({ room: path['room'], name: query.name, version: query.version });
+        const msg = await ws.recv();
+        if (msg?.type === 'text') ws.sendText(msg.text.toUpperCase());
+      },
+      { params: { room: 'lobby' }, query: { name: 'ann', version: '3' } },
+    );
     await using ws = await run;
     await ws.expectJson({ room: 'lobby', name: 'ann', version: 3 }, { exact: true });
     ws.sendText('bye');
@@ -108,8 +115,9 @@ describe('testHandler under vitest', () => {
   });
 
   it('rejects in memory as the server does', async () => {
-    await testHandler([Query(JoinQuery)], async (_query, ws) => ws.sendText('unreachable'), { query: { version: '1' } })
-      .expectRejected(400, { error: { code: 'VALIDATION_FAILED' } });
+    await testHandler([Query(JoinQuery)], async (_query, ws) => ws.sendText('unreachable'), { query: { version: '1' } }).expectRejected(400, {
+      error: { code: 'VALIDATION_FAILED' },
+    });
     await testHandler(createRouter(), '/secure').expectRejected(401, { error: { code: 'UNAUTHORIZED' } });
   });
 

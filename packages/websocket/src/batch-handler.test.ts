@@ -18,12 +18,22 @@ describe('batchHandler', () => {
   it('hands over a batch as soon as `size` messages are buffered, in order, with the extracted values first', async () => {
     const stub = new ConnectionStub();
     const batches: string[][] = [];
-    const done = batchHandler((tenant: string, ws: WebSocketConnection, msgs: Message[]) => {
-      assert.equal(tenant, 't1');
-      batches.push(texts(msgs));
-    }, { size: 3, timeoutMs: 60_000 })('t1', stub.conn);
+    const done = batchHandler(
+      (tenant: string, ws: WebSocketConnection, msgs: Message[]) => {
+        assert.equal(tenant, 't1');
+        batches.push(texts(msgs));
+      },
+      { size: 3, timeoutMs: 60_000 },
+    )('t1', stub.conn);
     pushAll(stub, 0, 7);
-    assert.deepEqual(batches, [['0', '1', '2'], ['3', '4', '5']], 'full batches go out at once; the 7th waits');
+    assert.deepEqual(
+      batches,
+      [
+        ['0', '1', '2'],
+        ['3', '4', '5'],
+      ],
+      'full batches go out at once; the 7th waits',
+    );
     stub.settle(1000, '');
     await done;
     assert.deepEqual(batches, [['0', '1', '2'], ['3', '4', '5'], ['6']], 'the rest goes out when the peer closes');
@@ -42,9 +52,12 @@ describe('batchHandler', () => {
   it('hands over the partial batches of several connections started in the same turn, and a later one', async () => {
     const stubs = [new ConnectionStub(), new ConnectionStub(), new ConnectionStub()];
     const flushed = stubs.map(() => deferred<string[]>());
-    const handler = batchHandler((ws, msgs) => {
-      flushed[stubs.findIndex((s) => s.conn === ws)]?.resolve(texts(msgs));
-    }, { size: 100, timeoutMs: 5 });
+    const handler = batchHandler(
+      (ws, msgs) => {
+        flushed[stubs.findIndex((s) => s.conn === ws)]?.resolve(texts(msgs));
+      },
+      { size: 100, timeoutMs: 5 },
+    );
     const done = stubs.map((stub) => handler(stub.conn));
     pushAll(stubs[0] as ConnectionStub, 0, 2);
     pushAll(stubs[1] as ConnectionStub, 10, 13);
@@ -62,25 +75,39 @@ describe('batchHandler', () => {
     const batches: string[][] = [];
     const gates: { resolve: (value: void) => void }[] = [];
     let running = 0;
-    const done = batchHandler(async (ws, msgs) => {
-      running++;
-      assert.equal(running, 1, 'never two batches of one connection at once');
-      batches.push(texts(msgs));
-      const gate = deferred();
-      gates.push(gate);
-      await gate.promise;
-      running--;
-    }, { size: 2, timeoutMs: 60_000 })(stub.conn);
+    const done = batchHandler(
+      async (ws, msgs) => {
+        running++;
+        assert.equal(running, 1, 'never two batches of one connection at once');
+        batches.push(texts(msgs));
+        const gate = deferred();
+        gates.push(gate);
+        await gate.promise;
+        running--;
+      },
+      { size: 2, timeoutMs: 60_000 },
+    )(stub.conn);
     pushAll(stub, 0, 7);
     assert.deepEqual(batches, [['0', '1']]);
     gates[0]?.resolve();
     await flushMicrotasks();
-    assert.deepEqual(batches, [['0', '1'], ['2', '3']]);
+    assert.deepEqual(batches, [
+      ['0', '1'],
+      ['2', '3'],
+    ]);
     gates[1]?.resolve();
     await flushMicrotasks();
     gates[2]?.resolve();
     await flushMicrotasks();
-    assert.deepEqual(batches, [['0', '1'], ['2', '3'], ['4', '5']], 'the partial 7th message waits for its timeout or the close');
+    assert.deepEqual(
+      batches,
+      [
+        ['0', '1'],
+        ['2', '3'],
+        ['4', '5'],
+      ],
+      'the partial 7th message waits for its timeout or the close',
+    );
     stub.settle(1000, '');
     await flushMicrotasks();
     gates[3]?.resolve();
@@ -92,10 +119,13 @@ describe('batchHandler', () => {
     const stub = new ConnectionStub();
     const gate = deferred();
     const seen: { batch: string[]; open: boolean; code: number | undefined }[] = [];
-    const done = batchHandler(async (ws, msgs) => {
-      seen.push({ batch: texts(msgs), open: ws.isOpen, code: ws.closeInfo?.code });
-      await gate.promise;
-    }, { size: 2, timeoutMs: 60_000 })(stub.conn);
+    const done = batchHandler(
+      async (ws, msgs) => {
+        seen.push({ batch: texts(msgs), open: ws.isOpen, code: ws.closeInfo?.code });
+        await gate.promise;
+      },
+      { size: 2, timeoutMs: 60_000 },
+    )(stub.conn);
     pushAll(stub, 0, 7);
     stub.settle(1001, 'bye');
     gate.resolve();
@@ -112,10 +142,13 @@ describe('batchHandler', () => {
     const stub = new ConnectionStub();
     const gate = deferred();
     const batches: string[][] = [];
-    const done = batchHandler(async (ws, msgs) => {
-      batches.push(texts(msgs));
-      await gate.promise;
-    }, { size: 10, timeoutMs: 60_000 })(stub.conn);
+    const done = batchHandler(
+      async (ws, msgs) => {
+        batches.push(texts(msgs));
+        await gate.promise;
+      },
+      { size: 10, timeoutMs: 60_000 },
+    )(stub.conn);
     pushAll(stub, 0, 3);
     let flushed = false;
     const flushing = stub.consumer?.flush().then(() => (flushed = true));
@@ -143,14 +176,20 @@ describe('batchHandler', () => {
     const stub = new ConnectionStub();
     const gate = deferred();
     const batches: string[][] = [];
-    const done = batchHandler(async (ws, msgs) => {
-      batches.push(texts(msgs));
-      await gate.promise;
-    }, { size: 2, timeoutMs: 60_000, maxBuffered: 3 })(stub.conn);
+    const done = batchHandler(
+      async (ws, msgs) => {
+        batches.push(texts(msgs));
+        await gate.promise;
+      },
+      { size: 2, timeoutMs: 60_000, maxBuffered: 3 },
+    )(stub.conn);
     const accepted = [0, 1, 2, 3, 4, 5].map((i) => stub.push(textMessage(String(i))));
     assert.deepEqual(accepted, [true, true, true, true, true, false], 'two in the running batch, three waiting, the sixth refused');
     assert.deepEqual(stub.record.closes, [{ code: 1008, reason: 'Batch buffer overflow' }]);
-    assert.deepEqual(stub.events('ws.batch_overflow').map((l) => l['maxBuffered']), [3]);
+    assert.deepEqual(
+      stub.events('ws.batch_overflow').map((l) => l['maxBuffered']),
+      [3],
+    );
     stub.settle(1008, 'Batch buffer overflow');
     gate.resolve();
     await done;
@@ -161,13 +200,19 @@ describe('batchHandler', () => {
     it('does not retry the batch, closes 1011, logs ws.batch_error, and still hands over the rest', async () => {
       const stub = new ConnectionStub();
       const batches: string[][] = [];
-      const done = batchHandler((ws, msgs) => {
-        batches.push(texts(msgs));
-        if (batches.length === 1) throw new Error('sink down');
-      }, { size: 2, timeoutMs: 60_000 })(stub.conn);
+      const done = batchHandler(
+        (ws, msgs) => {
+          batches.push(texts(msgs));
+          if (batches.length === 1) throw new Error('sink down');
+        },
+        { size: 2, timeoutMs: 60_000 },
+      )(stub.conn);
       pushAll(stub, 0, 3);
       assert.deepEqual(stub.record.closes, [{ code: 1011, reason: 'Internal server error' }]);
-      assert.deepEqual(stub.events('ws.batch_error').map((l) => [l.level, l['batchSize']]), [['error', 2]]);
+      assert.deepEqual(
+        stub.events('ws.batch_error').map((l) => [l.level, l['batchSize']]),
+        [['error', 2]],
+      );
       stub.settle(1011, 'Internal server error');
       await done;
       assert.deepEqual(batches, [['0', '1'], ['2']]);
@@ -175,9 +220,12 @@ describe('batchHandler', () => {
 
     it('closes with the close code of a KindlingError (async handler)', async () => {
       const stub = new ConnectionStub();
-      const done = batchHandler(async () => {
-        throw new KindlingError('FORBIDDEN');
-      }, { size: 1, timeoutMs: 60_000 })(stub.conn);
+      const done = batchHandler(
+        async () => {
+          throw new KindlingError('FORBIDDEN');
+        },
+        { size: 1, timeoutMs: 60_000 },
+      )(stub.conn);
       stub.push(textMessage('x'));
       await flushMicrotasks();
       assert.deepEqual(stub.record.closes, [{ code: 4403, reason: 'Forbidden' }]);

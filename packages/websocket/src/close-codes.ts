@@ -98,8 +98,6 @@ export function isSendableCloseCode(code: number): boolean {
 /** Throws a `TypeError` unless `code` is a close code that may be sent. */
 export function assertSendableCloseCode(code: unknown): asserts code is number {
   if (typeof code !== 'number' || !isSendableCloseCode(code)) {
-    throw new TypeError(
-      `Invalid close code ${String(code)}: use 1000-1003, 1007-1014 or 3000-4999 (1004-1006 and 1015 are reserved)`,
-    );
+    throw new TypeError(`Invalid close code ${String(code)}: use 1000-1003, 1007-1014 or 3000-4999 (1004-1006 and 1015 are reserved)`);
   }
 }

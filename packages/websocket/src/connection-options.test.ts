@@ -49,7 +49,10 @@ describe('resolveConnectionOptions', () => {
   for (const [label, options] of bad) {
     it(`throws a TypeError naming the option for ${label}`, () => {
       const name = Object.keys(options)[0] as string;
-      assert.throws(() => resolveConnectionOptions(options as Partial<ConnectionOptions>), (err: unknown) => err instanceof TypeError && err.message.includes(name));
+      assert.throws(
+        () => resolveConnectionOptions(options as Partial<ConnectionOptions>),
+        (err: unknown) => err instanceof TypeError && err.message.includes(name),
+      );
     });
   }
 

@@ -60,7 +60,14 @@ describe('dispatchFrame', () => {
   it('returns false when the consumer refuses, and the message is still released', () => {
     const frame = frameOf('x');
     let seen: Message | undefined;
-    assert.equal(dispatchFrame(recorder(false, (msg) => (seen = msg)), frame, false), false);
+    assert.equal(
+      dispatchFrame(
+        recorder(false, (msg) => (seen = msg)),
+        frame,
+        false,
+      ),
+      false,
+    );
     assert.equal(liveFrameOf(seen), undefined);
   });
 
@@ -95,7 +102,10 @@ describe('handOver', () => {
     const original = consumer.push.bind(consumer);
     consumer.push = (msg) => (msg.type === 'text' && msg.text === 'b' ? false : original(msg));
     await handOver(inbox, consumer, () => refused++);
-    assert.deepEqual(consumer.taken.map((m) => m.type === 'text' && m.text), ['a', 'c']);
+    assert.deepEqual(
+      consumer.taken.map((m) => m.type === 'text' && m.text),
+      ['a', 'c'],
+    );
     assert.equal(refused, 1);
     assert.equal(inbox.size, 0);
   });

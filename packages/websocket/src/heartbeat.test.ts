@@ -57,7 +57,10 @@ describe('Heartbeats', () => {
     assert.deepEqual(stub.record.closes, [], 'not before the timeout');
     sweeper.tick(1400);
     assert.deepEqual(stub.record.closes, [{ code: 1001, reason: 'heartbeat timeout' }]);
-    assert.deepEqual(stub.events('ws.heartbeat_timeout').map((l) => [l.level, l['intervalMs'], l['timeoutMs']]), [['info', 1000, 400]]);
+    assert.deepEqual(
+      stub.events('ws.heartbeat_timeout').map((l) => [l.level, l['intervalMs'], l['timeoutMs']]),
+      [['info', 1000, 400]],
+    );
     assert.deepEqual(heartbeats.counters, { heartbeatPings: 1, heartbeatTimeouts: 1 });
     assert.equal(heartbeats.size, 0);
     assert.equal(sweeper.tasks.size, 0, 'the wheel leaves the sweeper when empty');

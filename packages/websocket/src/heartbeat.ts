@@ -21,7 +21,6 @@ export interface HeartbeatTarget {
   [kBeginClose](code: number, reason: string, timeoutMs: number | undefined): void;
 }
 
-
 /** Counts kept by a hub's heartbeats. */
 export interface HeartbeatCounters {
   heartbeatPings: number;

@@ -12,7 +12,10 @@ describe('Inbox', () => {
       for (let i = 0; i < 5; i++) out.push(await inbox.next());
     }
     while (inbox.size > 0) out.push(await inbox.next());
-    assert.deepEqual(out, Array.from({ length: 70 }, (_, i) => i));
+    assert.deepEqual(
+      out,
+      Array.from({ length: 70 }, (_, i) => i),
+    );
   });
 
   it('refuses items past capacity', () => {

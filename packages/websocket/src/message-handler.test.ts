@@ -20,9 +20,21 @@ describe('messageHandler', () => {
   it('calls a sync handler once per message, in order, with the extracted values first', async () => {
     const stub = new ConnectionStub();
     const seen: unknown[] = [];
-    const done = messageHandler((a: string, b: number, ws: WebSocketConnection, msg: Message) => void seen.push([a, b, ws === stub.conn, text(msg)]))('x', 7, stub.conn);
+    const done = messageHandler((a: string, b: number, ws: WebSocketConnection, msg: Message) => void seen.push([a, b, ws === stub.conn, text(msg)]))(
+      'x',
+      7,
+      stub.conn,
+    );
     for (const t of ['1', '2', '3']) assert.equal(stub.push(textMessage(t)), true);
-    assert.deepEqual(seen, [['x', 7, true, '1'], ['x', 7, true, '2'], ['x', 7, true, '3']], 'handled synchronously, as they arrive');
+    assert.deepEqual(
+      seen,
+      [
+        ['x', 7, true, '1'],
+        ['x', 7, true, '2'],
+        ['x', 7, true, '3'],
+      ],
+      'handled synchronously, as they arrive',
+    );
     stub.settle(1000, '');
     await done;
   });
@@ -57,10 +69,13 @@ describe('messageHandler', () => {
     const stub = new ConnectionStub();
     const gate = deferred();
     const started: string[] = [];
-    const done = messageHandler(async (ws, msg) => {
-      started.push(text(msg));
-      await gate.promise;
-    }, { concurrency: 2 })(stub.conn);
+    const done = messageHandler(
+      async (ws, msg) => {
+        started.push(text(msg));
+        await gate.promise;
+      },
+      { concurrency: 2 },
+    )(stub.conn);
     for (const t of ['a', 'b', 'c', 'd']) stub.push(textMessage(t));
     assert.deepEqual(started, ['a', 'b']);
     gate.resolve();
@@ -104,7 +119,10 @@ describe('messageHandler', () => {
     const stub = new ConnectionStub({ maxQueuedMessages: 2 });
     const gate = deferred();
     const done = messageHandler(() => gate.promise)(stub.conn);
-    assert.deepEqual([1, 2, 3, 4].map((n) => stub.push(textMessage(String(n)))), [true, true, true, false]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => stub.push(textMessage(String(n)))),
+      [true, true, true, false],
+    );
     assert.deepEqual(stub.record.closes, [{ code: 1008, reason: 'Inbound message queue overflow' }]);
     assert.equal(stub.events('ws.queue_overflow').length, 1);
     gate.resolve();
@@ -122,7 +140,13 @@ describe('messageHandler', () => {
       stub.push(textMessage('not json'));
       stub.push(binaryMessage(new TextEncoder().encode('{"piece":"R","to":8}')));
       await flushMicrotasks();
-      assert.deepEqual(moves.map((m) => [m instanceof Move, m.piece, m.to]), [[true, 'K', 4], [true, 'R', 8]]);
+      assert.deepEqual(
+        moves.map((m) => [m instanceof Move, m.piece, m.to]),
+        [
+          [true, 'K', 4],
+          [true, 'R', 8],
+        ],
+      );
       const [invalid, notJson] = stub.record.sent as { error: { code: string; id?: unknown; details?: unknown } }[];
       assert.equal(invalid?.error.code, 'VALIDATION_FAILED');
       assert.equal(invalid?.error.id, 'b');
@@ -148,10 +172,13 @@ describe('messageHandler', () => {
   describe('a handler that throws', () => {
     it('answers a KindlingError with its envelope and an unexpected error with INTERNAL; the connection stays open', async () => {
       const stub = new ConnectionStub();
-      const done = messageHandler(async (ws, value) => {
-        if (messageKind(value) === 'forbidden') throw new KindlingError('FORBIDDEN', { message: 'Not yours', details: { seat: 2 } });
-        throw new Error('database password is hunter2');
-      }, { json: true })(stub.conn);
+      const done = messageHandler(
+        async (ws, value) => {
+          if (messageKind(value) === 'forbidden') throw new KindlingError('FORBIDDEN', { message: 'Not yours', details: { seat: 2 } });
+          throw new Error('database password is hunter2');
+        },
+        { json: true },
+      )(stub.conn);
       stub.push(textMessage('{"id":9,"kind":"forbidden"}'));
       stub.push(textMessage('{"id":10,"kind":"bug"}'));
       await flushMicrotasks();
@@ -167,9 +194,12 @@ describe('messageHandler', () => {
 
     it('unexpected errors do not count toward maxConsecutiveErrors', async () => {
       const stub = new ConnectionStub();
-      const done = messageHandler(() => {
-        throw new Error('bug');
-      }, { maxConsecutiveErrors: 1 })(stub.conn);
+      const done = messageHandler(
+        () => {
+          throw new Error('bug');
+        },
+        { maxConsecutiveErrors: 1 },
+      )(stub.conn);
       for (let i = 0; i < 5; i++) stub.push(textMessage('m'));
       assert.equal(stub.record.sent.length, 5);
       assert.deepEqual(stub.record.closes, []);

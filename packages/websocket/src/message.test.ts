@@ -23,7 +23,10 @@ describe('Message', () => {
 
   it('json() throws INVALID_JSON (close code 1007) for bad JSON, text or binary', () => {
     for (const msg of [textMessage('{oops'), binaryMessage(new Uint8Array([0x7b]))]) {
-      assert.throws(() => msg.json(), (err: unknown) => err instanceof KindlingError && err.code === 'INVALID_JSON' && err.closeCode === 1007);
+      assert.throws(
+        () => msg.json(),
+        (err: unknown) => err instanceof KindlingError && err.code === 'INVALID_JSON' && err.closeCode === 1007,
+      );
     }
   });
 

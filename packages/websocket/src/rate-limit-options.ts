@@ -90,4 +90,3 @@ function integerFrom(name: string, value: unknown, min: number): number {
   }
   return value;
 }
-

@@ -34,7 +34,13 @@ describe('TokenBucket', () => {
 describe('resolveRateLimit', () => {
   it('fills in burst, policy and grace', () => {
     assert.deepEqual(resolveRateLimit({ messages: 20, perMs: 1000 }), { messages: 20, perMs: 1000, burst: 20, policy: 'close', grace: 5 });
-    assert.deepEqual(resolveRateLimit({ messages: 1, perMs: 10, burst: 4, policy: 'drop', grace: 0 }), { messages: 1, perMs: 10, burst: 4, policy: 'drop', grace: 0 });
+    assert.deepEqual(resolveRateLimit({ messages: 1, perMs: 10, burst: 4, policy: 'drop', grace: 0 }), {
+      messages: 1,
+      perMs: 10,
+      burst: 4,
+      policy: 'drop',
+      grace: 0,
+    });
     assert.equal(resolveRateLimit(false), false);
     assert.equal(resolveRateLimit(undefined), false);
   });
@@ -66,9 +72,15 @@ describe('MessageRateLimiter', () => {
     const { stub, admit } = limiter({ messages: 2, perMs: 100, policy: 'drop' });
     const results = [admit(0), admit(0), admit(0), admit(0), admit(0)];
     assert.deepEqual(results, [true, true, false, false, false]);
-    assert.deepEqual(stub.events('ws.rate_limited').map((l) => [l.level, l['policy'], l['action']]), [['warn', 'drop', 'drop']]);
+    assert.deepEqual(
+      stub.events('ws.rate_limited').map((l) => [l.level, l['policy'], l['action']]),
+      [['warn', 'drop', 'drop']],
+    );
     assert.equal(admit(50), true, 'a token came back after perMs / messages');
-    assert.deepEqual(stub.events('ws.rate_limit_recovered').map((l) => l['dropped']), [3]);
+    assert.deepEqual(
+      stub.events('ws.rate_limit_recovered').map((l) => l['dropped']),
+      [3],
+    );
     assert.deepEqual(stub.record.closes, []);
     assert.deepEqual(stub.record.sent, []);
   });
@@ -89,7 +101,13 @@ describe('MessageRateLimiter', () => {
     assert.deepEqual(stub.record.closes, []);
     assert.equal(admit(0), false);
     assert.deepEqual(stub.record.closes, [{ code: 1008, reason: 'rate limit exceeded' }]);
-    assert.deepEqual(stub.events('ws.rate_limited').map((l) => [l['action'], l['dropped']]), [['drop', undefined], ['close', 3]]);
+    assert.deepEqual(
+      stub.events('ws.rate_limited').map((l) => [l['action'], l['dropped']]),
+      [
+        ['drop', undefined],
+        ['close', 3],
+      ],
+    );
     assert.equal(admit(0), false, 'later messages are dropped without more logging');
     assert.equal(stub.events('ws.rate_limited').length, 2);
   });
@@ -98,7 +116,10 @@ describe('MessageRateLimiter', () => {
     const { stub, admit } = limiter({ messages: 1, perMs: 1000, grace: 0 });
     assert.deepEqual([admit(0), admit(0)], [true, false]);
     assert.deepEqual(stub.record.closes, [{ code: 1008, reason: 'rate limit exceeded' }]);
-    assert.deepEqual(stub.events('ws.rate_limited').map((l) => l['action']), ['close']);
+    assert.deepEqual(
+      stub.events('ws.rate_limited').map((l) => l['action']),
+      ['close'],
+    );
   });
 
   it("'close': a client that dips under the limit again starts a new grace", () => {
@@ -118,7 +139,7 @@ describe('MessageRateLimiter', () => {
       { messages: 1000, perMs: 1000, burst: 10 },
     ];
     let seed = 7;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const options of settings) {
       const { admit } = limiter({ ...options, policy: 'drop' });
       const bucket = new TokenBucket(options.burst ?? options.messages, options.messages / options.perMs, 0);

@@ -13,7 +13,10 @@ describe('describeValue', () => {
     assert.equal(describeValue(undefined), 'undefined');
     assert.equal(describeValue([1, 2]), 'an array');
     assert.equal(describeValue({ intervalMs: 1 }), 'an object');
-    assert.equal(describeValue(() => 1), 'a function');
+    assert.equal(
+      describeValue(() => 1),
+      'a function',
+    );
     assert.equal(describeValue('a\r\nb'), 'string "a\\r\\nb"');
     assert.equal(describeValue('x'.repeat(100)), `string "${'x'.repeat(60)}…"`);
   });

@@ -35,7 +35,12 @@ describe('Sweeper', () => {
     const errors: unknown[] = [];
     const sweeper = new Sweeper((err) => errors.push(err));
     const log: string[] = [];
-    sweeper.add({ resolutionMs: 10, sweep: () => { throw new Error('bad task'); } });
+    sweeper.add({
+      resolutionMs: 10,
+      sweep: () => {
+        throw new Error('bad task');
+      },
+    });
     sweeper.add(task(10, 2, log, 'good'));
     while (sweeper.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(log, ['good', 'good']);

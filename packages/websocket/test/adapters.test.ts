@@ -79,16 +79,19 @@ describe('batchHandler over sockets', { timeout: 20_000 }, () => {
     const next = random(42);
     await using server = await startServer({
       options: { maxQueuedMessages: 4096 },
-      handler: batchHandler(async (ws, msgs) => {
-        batchSizes.push(msgs.length);
-        for (const msg of msgs) {
-          const [client] = text(msg).split(':');
-          const list = received.get(client ?? '') ?? [];
-          list.push(text(msg));
-          received.set(client ?? '', list);
-        }
-        if (next() < 0.5) await delay(Math.floor(next() * 4));
-      }, { size, timeoutMs: 3 }),
+      handler: batchHandler(
+        async (ws, msgs) => {
+          batchSizes.push(msgs.length);
+          for (const msg of msgs) {
+            const [client] = text(msg).split(':');
+            const list = received.get(client ?? '') ?? [];
+            list.push(text(msg));
+            received.set(client ?? '', list);
+          }
+          if (next() < 0.5) await delay(Math.floor(next() * 4));
+        },
+        { size, timeoutMs: 3 },
+      ),
     });
 
     const sent = new Map<string, string[]>();
@@ -113,8 +116,14 @@ describe('batchHandler over sockets', { timeout: 20_000 }, () => {
     await waitUntil(() => server.hub.connections.size === 0, 'every connection closed on the server');
     await waitUntil(() => [...sent].every(([c, msgs]) => (received.get(c)?.length ?? 0) === msgs.length), 'every message was handled');
     for (const [c, msgs] of sent) assert.deepEqual(received.get(c) ?? [], msgs, `client ${c}: the same messages, in order`);
-    assert.ok(batchSizes.every((n) => n >= 1 && n <= size), 'no batch is empty or larger than size');
-    assert.ok(batchSizes.some((n) => n === size), 'some batches filled up');
+    assert.ok(
+      batchSizes.every((n) => n >= 1 && n <= size),
+      'no batch is empty or larger than size',
+    );
+    assert.ok(
+      batchSizes.some((n) => n === size),
+      'some batches filled up',
+    );
   });
 
   it('closeAll() hands the partial batch to the handler before the 1001 goes out', async () => {

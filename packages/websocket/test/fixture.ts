@@ -46,13 +46,16 @@ export class LogCapture {
   #waiters: { event: string; resolve: (line: LogLine) => void }[] = [];
 
   constructor() {
-    this.logger = pino({ level: 'debug' }, {
-      write: (chunk: string) => {
-        const line = JSON.parse(chunk) as LogLine;
-        this.lines.push(line);
-        this.#waiters = this.#waiters.filter((w) => (w.event === line.event ? (w.resolve(line), false) : true));
+    this.logger = pino(
+      { level: 'debug' },
+      {
+        write: (chunk: string) => {
+          const line = JSON.parse(chunk) as LogLine;
+          this.lines.push(line);
+          this.#waiters = this.#waiters.filter((w) => (w.event === line.event ? (w.resolve(line), false) : true));
+        },
       },
-    });
+    );
   }
 
   /** Lines whose `event` is `event`. */
@@ -103,32 +106,35 @@ export async function startServer(server: ServerOptions): Promise<TestServer> {
   const openWaiters: (() => void)[] = [];
   const app = uWS.App();
   hub.attach(app);
-  app.ws<SocketUserData>('/*', hub.behavior({
-    maxPayloadLength: server.hardMaxPayloadLength ?? 1024 * 1024,
-    compression: uWS.DISABLED,
-    maxBackpressure: server.uwsMaxBackpressure ?? 0,
-    upgrade: (res, req, context) => {
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol').split(',')[0]?.trim() ?? '';
-      const extensions = req.getHeader('sec-websocket-extensions');
-      const init: ConnectionInit = {
-        route: '/test',
-        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
-        protocol,
-        requestId: `req-${opened.length + openWaiters.length}`,
-        data: server.data,
-        logger: logs.logger,
-        options,
-        start: (conn) => {
-          opened.push(conn);
-          for (const wake of openWaiters.splice(0)) wake();
-          if (server.start) server.start(conn);
-          else void runHandler(conn, () => server.handler(conn));
-        },
-      };
-      res.upgrade<SocketUserData>({ init }, key, protocol, extensions, context);
-    },
-  }));
+  app.ws<SocketUserData>(
+    '/*',
+    hub.behavior({
+      maxPayloadLength: server.hardMaxPayloadLength ?? 1024 * 1024,
+      compression: uWS.DISABLED,
+      maxBackpressure: server.uwsMaxBackpressure ?? 0,
+      upgrade: (res, req, context) => {
+        const key = req.getHeader('sec-websocket-key');
+        const protocol = req.getHeader('sec-websocket-protocol').split(',')[0]?.trim() ?? '';
+        const extensions = req.getHeader('sec-websocket-extensions');
+        const init: ConnectionInit = {
+          route: '/test',
+          remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+          protocol,
+          requestId: `req-${opened.length + openWaiters.length}`,
+          data: server.data,
+          logger: logs.logger,
+          options,
+          start: (conn) => {
+            opened.push(conn);
+            for (const wake of openWaiters.splice(0)) wake();
+            if (server.start) server.start(conn);
+            else void runHandler(conn, () => server.handler(conn));
+          },
+        };
+        res.upgrade<SocketUserData>({ init }, key, protocol, extensions, context);
+      },
+    }),
+  );
   const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) => {
     app.listen('127.0.0.1', 0, (socket) => (socket ? resolve(socket) : reject(new Error('listen failed'))));
   });

@@ -42,9 +42,10 @@ describe('forwarding received messages', () => {
     await using server = await startServer({
       handler: messageHandler((ws: WebSocketConnection, msg: Message) => {
         kept.push(msg);
-        if (kept.length === 3) setTimeout(() => {
-          for (const m of kept) ws.send(m);
-        }, 10);
+        if (kept.length === 3)
+          setTimeout(() => {
+            for (const m of kept) ws.send(m);
+          }, 10);
       }),
     });
     await using client = await TestClient.connect(server.url);
@@ -52,7 +53,14 @@ describe('forwarding received messages', () => {
     client.socket.send('{"n":1}');
     client.socket.send(Buffer.from([7, 8]));
     const got = [await client.next(), await client.next(), await client.next()];
-    assert.deepEqual(got.map((r) => [r.isBinary, r.isBinary ? [...r.data] : r.text]), [[false, TEXT], [false, '{"n":1}'], [true, [7, 8]]]);
+    assert.deepEqual(
+      got.map((r) => [r.isBinary, r.isBinary ? [...r.data] : r.text]),
+      [
+        [false, TEXT],
+        [false, '{"n":1}'],
+        [true, [7, 8]],
+      ],
+    );
     assert.equal(kept[0]?.type === 'text' && kept[0].text, TEXT);
     assert.deepEqual(kept[1]?.json(), { n: 1 });
   });

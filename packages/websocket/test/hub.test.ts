@@ -25,7 +25,10 @@ describe('ConnectionRegistry', () => {
       const conns = await Promise.all([0, 1, 2].map((i) => server.connection(i)));
       const registry = server.hub.connections;
       assert.equal(registry.size, 3);
-      assert.deepEqual([...registry].map((c) => c.id), conns.map((c) => c.id));
+      assert.deepEqual(
+        [...registry].map((c) => c.id),
+        conns.map((c) => c.id),
+      );
       assert.equal(registry.get(conns[1]!.id), conns[1]);
       assert.equal(registry.has(conns[2]!.id), true);
       peers[1]!.socket.close(1000);
@@ -111,7 +114,11 @@ describe('topics', () => {
 
 describe('closeAll', () => {
   it('sends everyone 1001 with the reason and returns the counts', async () => {
-    await using server = await startServer({ handler: async (ws) => { for await (const _ of ws); } });
+    await using server = await startServer({
+      handler: async (ws) => {
+        for await (const _ of ws);
+      },
+    });
     const peers = await clients(server.url, 3);
     try {
       await server.connection(2);

@@ -73,18 +73,28 @@ describe('payload limits', () => {
     client.socket.send(Buffer.alloc(4096));
     assert.equal((await client.closed).code, 1006);
     assert.deepEqual(await (await server.connection()).closed, {
-      code: 1006, reason: 'Received too big message', wasClean: false, initiatedBy: 'client',
+      code: 1006,
+      reason: 'Received too big message',
+      wasClean: false,
+      initiatedBy: 'client',
     });
   });
 
   it('a text frame with invalid UTF-8 makes uWS drop TCP without a close frame (peer sees 1006)', async () => {
     let received = 0;
-    await using server = await startServer({ handler: async (ws) => { for await (const _ of ws) received++; } });
+    await using server = await startServer({
+      handler: async (ws) => {
+        for await (const _ of ws) received++;
+      },
+    });
     await using client = await TestClient.connect(server.url);
     client.socket.send(Buffer.from([0x61, 0xff, 0xfe]), { binary: false });
     assert.equal((await client.closed).code, 1006);
     assert.deepEqual(await (await server.connection()).closed, {
-      code: 1006, reason: 'Received invalid UTF-8', wasClean: false, initiatedBy: 'client',
+      code: 1006,
+      reason: 'Received invalid UTF-8',
+      wasClean: false,
+      initiatedBy: 'client',
     });
     assert.equal(received, 0, 'the invalid frame never reaches the handler');
   });

@@ -45,7 +45,11 @@ describe('receiving', () => {
     assert.equal((await client.next()).text, 'done');
     assert.deepEqual(
       seen.map((m) => (m.type === 'binary' ? [m.data.byteLength, m.data[0], m.data[99]] : m.type)),
-      [[100, 1, 1], [100, 2, 2], [100, 3, 3]],
+      [
+        [100, 1, 1],
+        [100, 2, 2],
+        [100, 3, 3],
+      ],
     );
   });
 
@@ -200,14 +204,7 @@ describe('sending', () => {
     await using client = await TestClient.connect(server.url);
     assert.equal((await client.closed).code, 1000);
     await conn.closed;
-    const results: SendResult[] = [
-      conn.send('x'),
-      conn.sendText('x'),
-      conn.sendBinary(new Uint8Array(1)),
-      conn.sendJson({}),
-      conn.ping(),
-      conn.pong(),
-    ];
+    const results: SendResult[] = [conn.send('x'), conn.sendText('x'), conn.sendBinary(new Uint8Array(1)), conn.sendJson({}), conn.ping(), conn.pong()];
     assert.deepEqual(results, ['closed', 'closed', 'closed', 'closed', 'closed', 'closed']);
     assert.equal(conn.subscribe('t'), false);
     assert.equal(conn.unsubscribe('t'), false);

@@ -4,7 +4,22 @@ import type { DtoClass } from '../extract/dto-class.js';
 // What `design:paramtypes` holds for types that are not a DTO class: interfaces, type aliases,
 // `unknown`/`any` and type-only imports all become Object; primitives become their wrappers.
 const NOT_A_DTO = new Set<unknown>([
-  Object, Function, String, Number, Boolean, Symbol, BigInt, Array, Promise, Map, Set, Date, RegExp, Error, Uint8Array, ArrayBuffer,
+  Object,
+  Function,
+  String,
+  Number,
+  Boolean,
+  Symbol,
+  BigInt,
+  Array,
+  Promise,
+  Map,
+  Set,
+  Date,
+  RegExp,
+  Error,
+  Uint8Array,
+  ArrayBuffer,
 ]);
 
 /**

@@ -46,26 +46,37 @@ describe('@OnEvent', () => {
   });
 
   test('misuse is a start-up error naming the method', () => {
-    @Controller() class Twice {
+    @Controller()
+    class Twice {
       @OnEvent('a') one() {}
       @OnEvent('a') two() {}
     }
-    @Controller() class MethodPolicy {
+    @Controller()
+    class MethodPolicy {
       @OnEvent('a') @RateLimit({ messages: 1, perMs: 1 }) one() {}
     }
-    @Controller() class MethodMiddleware {
+    @Controller()
+    class MethodMiddleware {
       @OnEvent('a') @Use(async (_ctx, next) => next()) one() {}
     }
-    @Controller() class Mismatch {
+    @Controller()
+    class Mismatch {
       @OnEvent('a', { dto: ChatSend }) one(@Body() _b: Join) {}
     }
-    @Controller() class BadOption {
+    @Controller()
+    class BadOption {
       @OnEvent('a', { concurrency: 0 }) one() {}
     }
     assert.throws(() => new Router().controller(new Twice()), /Twice\.two\(\) @OnEvent\('a'\): event "a" is handled twice on \//);
-    assert.throws(() => new Router().controller(new MethodPolicy()), /MethodPolicy\.one\(\) @OnEvent\('a'\): @RateLimit\(\) sets rateLimit on one event; set it on the class/);
+    assert.throws(
+      () => new Router().controller(new MethodPolicy()),
+      /MethodPolicy\.one\(\) @OnEvent\('a'\): @RateLimit\(\) sets rateLimit on one event; set it on the class/,
+    );
     assert.throws(() => new Router().controller(new MethodMiddleware()), /MethodMiddleware\.one\(\) @OnEvent\('a'\): @Use\(\) on one event/);
-    assert.throws(() => new Router().controller(new Mismatch()), /Mismatch\.one\(\): parameter 0 \(@Body\(\)\) asks for Join but @OnEvent\('a'\) parses messages as ChatSend \(its dto option\)/);
+    assert.throws(
+      () => new Router().controller(new Mismatch()),
+      /Mismatch\.one\(\): parameter 0 \(@Body\(\)\) asks for Join but @OnEvent\('a'\) parses messages as ChatSend \(its dto option\)/,
+    );
     assert.throws(() => new Router().controller(new BadOption()), /BadOption @OnEvent\('a'\): on\(\): concurrency must be an integer/);
     assert.throws(() => OnEvent(''), /@OnEvent\(type\): type must be a non-empty string/);
   });

@@ -9,7 +9,11 @@ type Call = (...args: unknown[]) => unknown;
  * connection, then the message or batch) in the adapter its route decorator asks for. The
  * adapter checks its options here, at registration.
  */
-export function buildMessageRoute(spec: Extract<RouteSpec, { kind: 'message' | 'batch' }>, call: Call, body: DtoClass | 'raw' | undefined): AdaptedHandler<unknown[]> {
+export function buildMessageRoute(
+  spec: Extract<RouteSpec, { kind: 'message' | 'batch' }>,
+  call: Call,
+  body: DtoClass | 'raw' | undefined,
+): AdaptedHandler<unknown[]> {
   if (spec.kind === 'batch') return batchHandler(call, spec.options.handler);
   const json = spec.options.json ?? (body === 'raw' ? true : body);
   const { handler } = spec.options;

@@ -62,7 +62,10 @@ describe('router.controller()', () => {
     const fromDsl = new Router()
       .state(state)
       .get('/chat/rooms', [State<object>(), Query(WsQuery)], () => undefined)
-      .nest('/chat', new Router().use(pass).post('/rooms', [Json(CreateRoom)], () => undefined))
+      .nest(
+        '/chat',
+        new Router().use(pass).post('/rooms', [Json(CreateRoom)], () => undefined),
+      )
       .websocket('/chat/{room}', [Path(RoomParams), Cookie('sid')], () => undefined, options);
     assert.deepEqual(shape(fromController.routeTable()), shape(fromDsl.routeTable()));
   });
@@ -74,22 +77,31 @@ describe('router.controller()', () => {
       @WebSocket('/b') b() {}
     }
     const table = new Router().controller(new Where()).routeTable();
-    assert.deepEqual(table.http.map((r) => r.def.origin), ["Where.a() @Get('/a')"]);
-    assert.deepEqual(table.websocket.map((r) => r.def.origin), ["Where.b() @WebSocket('/b')"]);
+    assert.deepEqual(
+      table.http.map((r) => r.def.origin),
+      ["Where.a() @Get('/a')"],
+    );
+    assert.deepEqual(
+      table.websocket.map((r) => r.def.origin),
+      ["Where.b() @WebSocket('/b')"],
+    );
   });
 
   test('refuses what is not a controller instance', () => {
     class Plain {
       @Get('/') a() {}
     }
-    @Controller() class Empty {}
-    @Controller() class Decorated {
+    @Controller()
+    class Empty {}
+    @Controller()
+    class Decorated {
       @Get('/') a() {}
     }
     assert.throws(() => new Router().controller(new Plain()), /Plain is not a controller: decorate its class with @Controller\(\)/);
     assert.throws(() => new Router().controller(Decorated), /takes an instance: new Decorated\(\.\.\.\), not the class itself/);
     assert.throws(() => new Router().controller(new Empty()), /Empty has no routes/);
-    @Controller() class Orphan {
+    @Controller()
+    class Orphan {
       @Get('/') ok() {}
       helper(@Query() _q: WsQuery) {}
     }
@@ -97,28 +109,37 @@ describe('router.controller()', () => {
   });
 
   test('a parameter whose type cannot be known names the class, method and index', () => {
-    @Controller() class Interface {
+    @Controller()
+    class Interface {
       @Get('/') a(@Header('x') _h: string, @Query() _q: NotAClass) {}
     }
-    @Controller() class Primitive {
+    @Controller()
+    class Primitive {
       @Get('/{room}') a(@Path() _room: string) {}
     }
-    @Controller() class Undecorated {
+    @Controller()
+    class Undecorated {
       @Get('/') a(@Header('x') _h: string, _q: WsQuery) {}
     }
-    assert.throws(() => new Router().controller(new Interface()), /Interface\.a\(\): parameter 1 \(@Query\(\)\) is declared as Object, not a DTO class.*@Query\(MyDto\), or @Query\(Object\)/);
+    assert.throws(
+      () => new Router().controller(new Interface()),
+      /Interface\.a\(\): parameter 1 \(@Query\(\)\) is declared as Object, not a DTO class.*@Query\(MyDto\), or @Query\(Object\)/,
+    );
     assert.throws(() => new Router().controller(new Primitive()), /Primitive\.a\(\): parameter 0 \(@Path\(\)\) is declared as String/);
     assert.throws(() => new Router().controller(new Undecorated()), /Undecorated\.a\(\): parameter 1 has no decorator/);
   });
 
   test('a decorator the route kind does not support is a start-up error', () => {
-    @Controller() class ConnOnHttp {
+    @Controller()
+    class ConnOnHttp {
       @Get('/') a(@Conn() _ws: WebSocketConnection) {}
     }
-    @Controller() class BodyOnUpgrade {
+    @Controller()
+    class BodyOnUpgrade {
       @WebSocket('/') a(@Body() _b: CreateRoom) {}
     }
-    @Controller() class PolicyOnHttp {
+    @Controller()
+    class PolicyOnHttp {
       @Get('/') @Origins(['*']) a() {}
     }
     assert.throws(() => new Router().controller(new ConnOnHttp()), /ConnOnHttp\.a\(\): parameter 0 \(@Conn\(\)\) is only available on WebSocket routes/);
@@ -127,13 +148,16 @@ describe('router.controller()', () => {
   });
 
   test("the router's own checks are reported with the method that failed them", () => {
-    @Controller() class BadPath {
+    @Controller()
+    class BadPath {
       @Get('rooms') a() {}
     }
-    @Controller() class JsonOnUpgrade {
+    @Controller()
+    class JsonOnUpgrade {
       @WebSocket('/') a(@Json(CreateRoom) _b: CreateRoom) {}
     }
-    @Controller('chat') class BadPrefix {
+    @Controller('chat')
+    class BadPrefix {
       @Get('/') a() {}
     }
     assert.throws(() => new Router().controller(new BadPrefix()), /@Controller\('chat'\) on BadPrefix: Route path "chat" must start with '\/'/);
@@ -142,25 +166,37 @@ describe('router.controller()', () => {
   });
 
   test('an option set twice at one level is an error; a method option wins over the class', () => {
-    @Controller('', { websocket: { origins: ['https://a.example'] } }) @Origins(['https://b.example'])
+    @Controller('', { websocket: { origins: ['https://a.example'] } })
+    @Origins(['https://b.example'])
     class TwiceOnClass {
       @WebSocket('/') a() {}
     }
-    @Controller() class TwiceOnMethod {
+    @Controller()
+    class TwiceOnMethod {
       @WebSocket('/', { origins: ['*'] }) @Origins(['https://b.example']) a() {}
     }
-    @Controller() @Origins(['https://class.example'])
+    @Controller()
+    @Origins(['https://class.example'])
     class MethodWins {
       @WebSocket('/m') @Origins(['https://method.example']) m() {}
       @WebSocket('/c') c() {}
     }
-    assert.throws(() => new Router().controller(new TwiceOnClass()), /class TwiceOnClass: origins is set twice, by @Controller\(\) options and by @Origins\(\)/);
-    assert.throws(() => new Router().controller(new TwiceOnMethod()), /TwiceOnMethod\.a\(\): origins is set twice, by @WebSocket\('\/'\) options and by @Origins\(\)/);
+    assert.throws(
+      () => new Router().controller(new TwiceOnClass()),
+      /class TwiceOnClass: origins is set twice, by @Controller\(\) options and by @Origins\(\)/,
+    );
+    assert.throws(
+      () => new Router().controller(new TwiceOnMethod()),
+      /TwiceOnMethod\.a\(\): origins is set twice, by @WebSocket\('\/'\) options and by @Origins\(\)/,
+    );
     const routes = new Router().controller(new MethodWins()).routeTable().websocket;
-    assert.deepEqual(routes.map((r) => [r.def.pattern, r.def.options.origins]), [
-      ['/m', ['https://method.example']],
-      ['/c', ['https://class.example']],
-    ]);
+    assert.deepEqual(
+      routes.map((r) => [r.def.pattern, r.def.options.origins]),
+      [
+        ['/m', ['https://method.example']],
+        ['/c', ['https://class.example']],
+      ],
+    );
   });
 
   test('a controller that fails registers nothing', () => {
@@ -176,7 +212,8 @@ describe('router.controller()', () => {
 
   test('decorators in the wrong place fail when the class is defined', () => {
     assert.throws(() => {
-      @Controller() class Ctor {
+      @Controller()
+      class Ctor {
         constructor(@Query() _q: WsQuery) {}
       }
       return Ctor;
@@ -196,7 +233,8 @@ describe('router.controller()', () => {
   });
 
   test('subclasses inherit routes, middleware and options; redecorating a method replaces its routes', () => {
-    @Controller('/base') @Use(pass)
+    @Controller('/base')
+    @Use(pass)
     class Base {
       @Get('/hello') hello() {}
       @Get('/old') replaced() {}
@@ -205,9 +243,12 @@ describe('router.controller()', () => {
       @Get('/new') override replaced() {}
     }
     const table = new Router().controller(new Child()).routeTable();
-    assert.deepEqual(table.http.map((r) => [r.def.pattern, r.middleware.length]), [
-      ['/base/hello', 1],
-      ['/base/new', 1],
-    ]);
+    assert.deepEqual(
+      table.http.map((r) => [r.def.pattern, r.middleware.length]),
+      [
+        ['/base/hello', 1],
+        ['/base/new', 1],
+      ],
+    );
   });
 });

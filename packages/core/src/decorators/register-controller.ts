@@ -122,7 +122,12 @@ function resolveEvent(controller: ControllerDefinition, method: ControllerMethod
   }
 }
 
-function registerEvents<TRouter extends ControllerTarget<TRouter>>(own: TRouter, controller: ControllerDefinition, path: string, methods: readonly EventMethod[]): void {
+function registerEvents<TRouter extends ControllerTarget<TRouter>>(
+  own: TRouter,
+  controller: ControllerDefinition,
+  path: string,
+  methods: readonly EventMethod[],
+): void {
   const labels = methods.map((m) => m.spec.label).join(', ');
   try {
     const route = buildEventRoute(methods, controller.events);
@@ -145,7 +150,12 @@ function invoker(fn: Handler, instance: object, slots: readonly number[]): Handl
 }
 
 /** Class-level options, then the route decorator's, then the method's policy decorators. */
-function routeOptions(fromClass: WebSocketRouteOptions, spec: Exclude<RouteSpec, { kind: 'http' | 'event' }>, meta: MethodMeta, where: string): WebSocketRouteOptions {
+function routeOptions(
+  fromClass: WebSocketRouteOptions,
+  spec: Exclude<RouteSpec, { kind: 'http' | 'event' }>,
+  meta: MethodMeta,
+  where: string,
+): WebSocketRouteOptions {
   const fromRoute: WebSocketRouteOptions = (spec.kind === 'websocket' ? spec.options : spec.options.route) ?? {};
   for (const key of Object.keys(fromRoute)) {
     const by = meta.policies.setBy.get(key);

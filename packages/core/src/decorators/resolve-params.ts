@@ -96,7 +96,9 @@ function resolveOne(
       const asked = source.dto ?? (isDtoClass(type) ? type : option);
       if (asked !== option) {
         const via = spec.kind === 'event' ? 'its dto option' : 'its json option';
-        throw new TypeError(`${where}: parameter ${index} (${source.label}) asks for ${nameOf(asked)} but ${spec.label} parses messages as ${nameOf(option)} (${via})`);
+        throw new TypeError(
+          `${where}: parameter ${index} (${source.label}) asks for ${nameOf(asked)} but ${spec.label} parses messages as ${nameOf(option)} (${via})`,
+        );
       }
       return { body: option };
     }

@@ -52,10 +52,7 @@ export function createExtractor<T>(name: string, extract: (ctx: RequestContext) 
 }
 
 /** Runs extractors in order; sync ones inline, async ones awaited. */
-export function runExtractors(
-  extractors: readonly AnyExtractor[],
-  ctx: RequestContext,
-): unknown[] | Promise<unknown[]> {
+export function runExtractors(extractors: readonly AnyExtractor[], ctx: RequestContext): unknown[] | Promise<unknown[]> {
   const values: unknown[] = new Array(extractors.length);
   for (let i = 0; i < extractors.length; i++) {
     const value = (extractors[i] as AnyExtractor).extract(ctx);

@@ -71,6 +71,7 @@ function path(name: string, value: unknown): string {
 }
 
 function count(name: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2 ** 31 - 1) throw new TypeError(`${name} must be an integer from ${min} to 2147483647, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2 ** 31 - 1)
+    throw new TypeError(`${name} must be an integer from ${min} to 2147483647, got ${String(value)}`);
   return value;
 }

@@ -45,7 +45,9 @@ export class Readiness {
       draining: this.#lifecycle.draining ? { ok: false, detail: 'shutdown in progress' } : { ok: true },
     };
     // A draining or closed app is not ready whatever the probe says: do not open connections to it.
-    if (this.#probe !== undefined) checks['probe'] = checks['listening']?.ok && checks['draining']?.ok ? await this.#probeResult(this.#probe) : { ok: false, detail: 'not run: the app is not serving' };
+    if (this.#probe !== undefined)
+      checks['probe'] =
+        checks['listening']?.ok && checks['draining']?.ok ? await this.#probeResult(this.#probe) : { ok: false, detail: 'not run: the app is not serving' };
     const failing = Object.keys(checks).filter((name) => checks[name]?.ok === false);
     return { ready: failing.length === 0, checks, failing };
   }

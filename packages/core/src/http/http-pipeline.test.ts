@@ -52,10 +52,15 @@ describe('HTTP pipeline fast paths', () => {
     const router = new Router()
       .get('/slow', [Slow, RemoteAddress()], (slow, ip) => ({ slow, ip }))
       .get('/sync', [Kept], (kept) => kept)
-      .nest('/mw', new Router().use(async (ctx, next) => {
-        keep(ctx);
-        return next();
-      }).get('/x', () => 'x'));
+      .nest(
+        '/mw',
+        new Router()
+          .use(async (ctx, next) => {
+            keep(ctx);
+            return next();
+          })
+          .get('/x', () => 'x'),
+      );
     const { app, url } = await serve(router);
     try {
       assert.deepEqual(await (await fetch(`${url}/slow`)).json(), { slow: '127.0.0.1', ip: '127.0.0.1' });

@@ -66,7 +66,8 @@ export class HttpPipeline {
       return exchange.refuseNextTurn(errorToResponse(err, this.#log));
     }
     const match = this.#routes.http.match(parts.method, parts.path);
-    if (match.kind !== 'found') return this.#unmatched(exchange, parts, match.kind === 'method-not-allowed' ? match.allow : undefined, match.kind === 'malformed');
+    if (match.kind !== 'found')
+      return this.#unmatched(exchange, parts, match.kind === 'method-not-allowed' ? match.allow : undefined, match.kind === 'malformed');
     const route = match.value;
     const body = this.#startBody(exchange, framing);
     if (body === 'rejected') return;
@@ -81,7 +82,10 @@ export class HttpPipeline {
     ctx.params = match.params;
     ctx.route = route.pattern;
     if (route.middleware.length > 0) {
-      return exchange.settle(runMiddleware(route.middleware, ctx, async () => toResponse(await invoke(route, ctx))), route.pattern);
+      return exchange.settle(
+        runMiddleware(route.middleware, ctx, async () => toResponse(await invoke(route, ctx))),
+        route.pattern,
+      );
     }
     const result = invoke(route, ctx);
     if (isPromise(result)) return exchange.settle(result, route.pattern);
@@ -99,7 +103,10 @@ export class HttpPipeline {
     const root = this.#routes.root;
     if (root.middleware.length === 0) return exchange.finish(rejection(), '');
     const ctx = exchange.context(root.shared, undefined);
-    exchange.settle(runMiddleware(root.middleware, ctx, async () => rejection()), '');
+    exchange.settle(
+      runMiddleware(root.middleware, ctx, async () => rejection()),
+      '',
+    );
   }
 
   #startBody(exchange: Exchange, framing: BodyFraming): BodyReader | undefined | 'rejected' {
@@ -258,7 +265,15 @@ class Exchange {
     const elapsed = performance.now() - this.started;
     this.lifecycle.observer?.request(this.route, this.parts.method, status, elapsed);
     const durationMs = Math.round(elapsed * 1000) / 1000;
-    const fields = { event: 'http.request', method: this.parts.method, path: this.parts.path, route: this.route, status, durationMs, requestId: this.requestId };
+    const fields = {
+      event: 'http.request',
+      method: this.parts.method,
+      path: this.parts.path,
+      route: this.route,
+      status,
+      durationMs,
+      requestId: this.requestId,
+    };
     if (outcome === 'aborted') this.log.debug({ ...fields, aborted: true }, 'http.request');
     else this.log.info(fields, 'http.request');
   }

@@ -22,7 +22,24 @@ export function statusLabel(status: number): number {
 }
 
 // RFC 6455 codes and the close codes of Kindling's error table.
-const KNOWN_CLOSE_CODES = new Set<number>([1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, ...Object.values(ERROR_CODES).map((c) => c.closeCode)]);
+const KNOWN_CLOSE_CODES = new Set<number>([
+  1000,
+  1001,
+  1002,
+  1003,
+  1005,
+  1006,
+  1007,
+  1008,
+  1009,
+  1010,
+  1011,
+  1012,
+  1013,
+  1014,
+  1015,
+  ...Object.values(ERROR_CODES).map((c) => c.closeCode),
+]);
 
 /**
  * The `code` label of a close: the code itself for RFC 6455 codes and Kindling's own, `4xxx`

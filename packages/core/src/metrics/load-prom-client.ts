@@ -11,7 +11,9 @@ export async function loadPromClient(): Promise<PromClient> {
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new Error("metrics is on, but the optional peer dependency 'prom-client' is not installed: run `npm install prom-client`, or turn metrics off", { cause: err });
+      throw new Error("metrics is on, but the optional peer dependency 'prom-client' is not installed: run `npm install prom-client`, or turn metrics off", {
+        cause: err,
+      });
     }
     throw err;
   }

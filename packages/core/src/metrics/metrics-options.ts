@@ -71,7 +71,8 @@ export function resolveMetricsOptions(setting: MetricsSetting | undefined): Reso
   const path = options.path ?? '/metrics';
   if (typeof path !== 'string' || !path.startsWith('/')) throw new TypeError(`metrics.path must start with '/', got ${String(path)}`);
   const prefix = options.prefix ?? 'kindling_';
-  if (typeof prefix !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$|^$/.test(prefix)) throw new TypeError(`metrics.prefix must be a valid metric name prefix, got ${String(prefix)}`);
+  if (typeof prefix !== 'string' || !/^[a-zA-Z_:][a-zA-Z0-9_:]*$|^$/.test(prefix))
+    throw new TypeError(`metrics.prefix must be a valid metric name prefix, got ${String(prefix)}`);
   const b = options.buckets ?? {};
   return {
     path,

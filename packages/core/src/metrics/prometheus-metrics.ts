@@ -89,53 +89,95 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
   counter('ws_messages_sent_total', 'WebSocket messages sent (written or buffered), by route pattern.', ['route'], traffic('messagesOut'));
   counter('ws_received_bytes_total', 'Payload bytes of the WebSocket messages received, by route pattern.', ['route'], traffic('bytesIn'));
   counter('ws_sent_bytes_total', 'Payload bytes of the WebSocket messages sent, by route pattern.', ['route'], traffic('bytesOut'));
-  counter('ws_send_results_total', 'Sends that did not go straight out: buffered under backpressure, or dropped at the backpressure limit.', ['route', 'result'], function* () {
-    const open = live();
-    for (const [route, s] of routes()) {
-      yield [{ route, result: 'buffered' }, s.sendsBuffered + (open.get(route)?.sendsBuffered ?? 0)];
-      yield [{ route, result: 'dropped' }, s.sendsDropped + (open.get(route)?.sendsDropped ?? 0)];
-    }
-  });
-  counter('ws_closes_total', 'Closed WebSocket connections, by route pattern, close code and who closed (server or client).', ['route', 'code', 'initiated_by'], function* () {
-    for (const [route, s] of routes()) {
-      for (const [key, n] of s.closes) {
-        const [code = '', initiatedBy = ''] = key.split('|');
-        yield [{ route, code, initiated_by: initiatedBy }, n];
+  counter(
+    'ws_send_results_total',
+    'Sends that did not go straight out: buffered under backpressure, or dropped at the backpressure limit.',
+    ['route', 'result'],
+    function* () {
+      const open = live();
+      for (const [route, s] of routes()) {
+        yield [{ route, result: 'buffered' }, s.sendsBuffered + (open.get(route)?.sendsBuffered ?? 0)];
+        yield [{ route, result: 'dropped' }, s.sendsDropped + (open.get(route)?.sendsDropped ?? 0)];
       }
-    }
-  });
+    },
+  );
+  counter(
+    'ws_closes_total',
+    'Closed WebSocket connections, by route pattern, close code and who closed (server or client).',
+    ['route', 'code', 'initiated_by'],
+    function* () {
+      for (const [route, s] of routes()) {
+        for (const [key, n] of s.closes) {
+          const [code = '', initiatedBy = ''] = key.split('|');
+          yield [{ route, code, initiated_by: initiatedBy }, n];
+        }
+      }
+    },
+  );
   counter('ws_heartbeat_timeouts_total', 'Connections closed because they did not answer a heartbeat ping, by route pattern.', ['route'], function* () {
     for (const [route, s] of routes()) yield [{ route }, s.heartbeatTimeouts];
   });
-  counter('ws_rate_limited_messages_total', 'Messages refused by the rate limit, by route pattern and the action taken (drop, close, notify).', ['route', 'action'], function* () {
-    const open = live();
-    for (const [route, s] of routes()) {
-      const byAction = new Map(s.rateLimited);
-      for (const [action, n] of open.get(route)?.rateLimited ?? []) byAction.set(action, (byAction.get(action) ?? 0) + n);
-      for (const [action, n] of byAction) yield [{ route, action }, n];
-    }
-  });
-  counter('ws_validation_failures_total', 'Messages a messageHandler rejected (invalid JSON, failed validation, client errors), by route pattern and error code.', ['route', 'code'], function* () {
-    for (const [route, s] of routes()) for (const [code, n] of s.validationFailures) yield [{ route, code }, n];
-  });
-  counter('ws_handler_errors_total', 'Unexpected errors thrown by WebSocket handlers (handler, messageHandler, batchHandler), by route pattern.', ['route'], function* () {
-    for (const [route, s] of routes()) yield [{ route }, s.handlerErrors];
-  });
-  new ScrapedHistogram('ws_handler_duration_seconds', 'Duration of messageHandler / batchHandler calls, by route pattern and kind (message, batch).', ['route', 'kind'], function* () {
-    for (const [route, s] of routes()) {
-      for (const kind of ['message', 'batch'] as const) if (s.handlerSeconds[kind].count > 0) yield [{ route, kind }, s.handlerSeconds[kind]];
-    }
-  });
+  counter(
+    'ws_rate_limited_messages_total',
+    'Messages refused by the rate limit, by route pattern and the action taken (drop, close, notify).',
+    ['route', 'action'],
+    function* () {
+      const open = live();
+      for (const [route, s] of routes()) {
+        const byAction = new Map(s.rateLimited);
+        for (const [action, n] of open.get(route)?.rateLimited ?? []) byAction.set(action, (byAction.get(action) ?? 0) + n);
+        for (const [action, n] of byAction) yield [{ route, action }, n];
+      }
+    },
+  );
+  counter(
+    'ws_validation_failures_total',
+    'Messages a messageHandler rejected (invalid JSON, failed validation, client errors), by route pattern and error code.',
+    ['route', 'code'],
+    function* () {
+      for (const [route, s] of routes()) for (const [code, n] of s.validationFailures) yield [{ route, code }, n];
+    },
+  );
+  counter(
+    'ws_handler_errors_total',
+    'Unexpected errors thrown by WebSocket handlers (handler, messageHandler, batchHandler), by route pattern.',
+    ['route'],
+    function* () {
+      for (const [route, s] of routes()) yield [{ route }, s.handlerErrors];
+    },
+  );
+  new ScrapedHistogram(
+    'ws_handler_duration_seconds',
+    'Duration of messageHandler / batchHandler calls, by route pattern and kind (message, batch).',
+    ['route', 'kind'],
+    function* () {
+      for (const [route, s] of routes()) {
+        for (const kind of ['message', 'batch'] as const) if (s.handlerSeconds[kind].count > 0) yield [{ route, kind }, s.handlerSeconds[kind]];
+      }
+    },
+  );
   new ScrapedHistogram('ws_connection_duration_seconds', 'How long closed WebSocket connections were open, by route pattern.', ['route'], function* () {
     for (const [route, s] of routes()) if (s.connectionSeconds.count > 0) yield [{ route }, s.connectionSeconds];
   });
 
-  counter('http_requests_total', 'HTTP requests answered, by route pattern, method and status (0: the client went away first).', ['route', 'method', 'status'], function* () {
-    for (const byRoute of stats.http.values()) for (const s of byRoute.values()) yield [{ route: s.route, method: methodLabel(s.method), status: s.status }, s.count];
-  });
-  new ScrapedHistogram('http_request_duration_seconds', 'Time to answer HTTP requests, by route pattern, method and status.', ['route', 'method', 'status'], function* () {
-    for (const byRoute of stats.http.values()) for (const s of byRoute.values()) yield [{ route: s.route, method: methodLabel(s.method), status: s.status }, s.seconds];
-  });
+  counter(
+    'http_requests_total',
+    'HTTP requests answered, by route pattern, method and status (0: the client went away first).',
+    ['route', 'method', 'status'],
+    function* () {
+      for (const byRoute of stats.http.values())
+        for (const s of byRoute.values()) yield [{ route: s.route, method: methodLabel(s.method), status: s.status }, s.count];
+    },
+  );
+  new ScrapedHistogram(
+    'http_request_duration_seconds',
+    'Time to answer HTTP requests, by route pattern, method and status.',
+    ['route', 'method', 'status'],
+    function* () {
+      for (const byRoute of stats.http.values())
+        for (const s of byRoute.values()) yield [{ route: s.route, method: methodLabel(s.method), status: s.status }, s.seconds];
+    },
+  );
 }
 
 /** Every WebSocket route's stats, the declared routes first (so they appear at 0). */
@@ -159,7 +201,8 @@ function liveByRoute(connections: Iterable<WebSocketConnection>): Map<string, Li
   const byRoute = new Map<string, LiveCounts>();
   for (const conn of connections) {
     let c = byRoute.get(conn.route);
-    if (c === undefined) byRoute.set(conn.route, (c = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, sendsBuffered: 0, sendsDropped: 0, rateLimited: new Map() }));
+    if (c === undefined)
+      byRoute.set(conn.route, (c = { messagesIn: 0, messagesOut: 0, bytesIn: 0, bytesOut: 0, sendsBuffered: 0, sendsDropped: 0, rateLimited: new Map() }));
     c.messagesIn += conn.messagesIn;
     c.messagesOut += conn.messagesOut;
     c.bytesIn += conn.bytesIn;

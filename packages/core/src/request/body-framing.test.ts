@@ -4,7 +4,10 @@ import { InvalidBodyFraming } from '../errors/rejections.js';
 import { readBodyFraming } from './body-framing.js';
 
 const refused = (headers: Record<string, string>, message: RegExp) =>
-  assert.throws(() => readBodyFraming(headers), (err: unknown) => err instanceof InvalidBodyFraming && err.status === 400 && message.test(err.message));
+  assert.throws(
+    () => readBodyFraming(headers),
+    (err: unknown) => err instanceof InvalidBodyFraming && err.status === 400 && message.test(err.message),
+  );
 
 test('no framing headers, or a zero length, is no body', () => {
   assert.equal(readBodyFraming({}), 'none');

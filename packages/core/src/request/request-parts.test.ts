@@ -27,7 +27,13 @@ function fakes(headers: [string, string][], address = '127.0.0.1'): { req: HttpR
 
 describe('request parts', () => {
   it('copy method (upper case), path, query and headers; repeated headers are joined', () => {
-    const { req, res } = fakes([['accept', 'a'], ['accept', 'b'], ['cookie', 'x=1'], ['cookie', 'y=2'], ['host', 'h']]);
+    const { req, res } = fakes([
+      ['accept', 'a'],
+      ['accept', 'b'],
+      ['cookie', 'x=1'],
+      ['cookie', 'y=2'],
+      ['host', 'h'],
+    ]);
     for (const parts of [readRequestParts(req, res), new LazyRequestParts(req, res)]) {
       assert.equal(parts.method, 'GET');
       assert.equal(parts.path, '/p');

@@ -45,13 +45,16 @@ describe('serializeCookie', () => {
   for (const [option, value, expected] of badAttributes) {
     it(`rejects ${option} ${value instanceof Date ? 'an invalid Date' : JSON.stringify(value)}`, () => {
       const options = { [option]: value } as CookieOptions;
-      assert.throws(() => serializeCookie('sid', 'v', options), (err: unknown) => {
-        assert.ok(err instanceof TypeError);
-        assert.match(err.message, new RegExp(`^Invalid cookie ${option} for "sid": expected `));
-        assert.ok(err.message.includes(`expected ${expected}, got `), err.message);
-        if (typeof value === 'string') assert.ok(err.message.endsWith(`got string ${JSON.stringify(value)}`), 'quotes the string, escaping CR/LF');
-        return true;
-      });
+      assert.throws(
+        () => serializeCookie('sid', 'v', options),
+        (err: unknown) => {
+          assert.ok(err instanceof TypeError);
+          assert.match(err.message, new RegExp(`^Invalid cookie ${option} for "sid": expected `));
+          assert.ok(err.message.includes(`expected ${expected}, got `), err.message);
+          if (typeof value === 'string') assert.ok(err.message.endsWith(`got string ${JSON.stringify(value)}`), 'quotes the string, escaping CR/LF');
+          return true;
+        },
+      );
     });
   }
 

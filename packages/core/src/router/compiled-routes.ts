@@ -44,7 +44,13 @@ export function compileRoutes<TOptions>(
   const httpSeen = new ConflictFinder(treeOptions);
   for (const { def, middleware, state, extensions } of table.http) {
     httpSeen.insert(def.method, def.pattern, def.origin, () =>
-      http.insert(def.method, def.pattern, { pattern: def.pattern, extractors: def.extractors, handler: def.handler, middleware, shared: { state, extensions } }),
+      http.insert(def.method, def.pattern, {
+        pattern: def.pattern,
+        extractors: def.extractors,
+        handler: def.handler,
+        middleware,
+        shared: { state, extensions },
+      }),
     );
   }
   const websocket = new RouteTree<CompiledWebSocketRoute<TOptions>>(treeOptions);
@@ -52,7 +58,14 @@ export function compileRoutes<TOptions>(
   for (const { def, middleware, state, extensions } of table.websocket) {
     const options = resolveOptions(def.options, def.pattern, def.origin);
     websocketSeen.insert('GET', def.pattern, def.origin, () =>
-      websocket.insert('GET', def.pattern, { pattern: def.pattern, extractors: def.extractors, handler: def.handler, middleware, shared: { state, extensions }, options }),
+      websocket.insert('GET', def.pattern, {
+        pattern: def.pattern,
+        extractors: def.extractors,
+        handler: def.handler,
+        middleware,
+        shared: { state, extensions },
+        options,
+      }),
     );
   }
   return { http, websocket, root: { middleware: table.root.middleware, shared: { state: table.root.state, extensions: table.root.extensions } } };

@@ -7,15 +7,7 @@
  */
 
 /** The parameter name one path segment declares, or `never`. */
-type SegmentParam<S extends string> = S extends `{*${infer N}}`
-  ? N
-  : S extends `{${infer N}}`
-    ? N
-    : S extends `:${infer N}`
-      ? N
-      : S extends '*'
-        ? '*'
-        : never;
+type SegmentParam<S extends string> = S extends `{*${infer N}}` ? N : S extends `{${infer N}}` ? N : S extends `:${infer N}` ? N : S extends '*' ? '*' : never;
 
 /** Tail-recursive walk over the segments of `P`, collecting names in `Acc`. */
 type CollectParams<P extends string, Acc extends string = never> = P extends `${infer Head}/${infer Rest}`
@@ -43,11 +35,7 @@ export type PathParamNames<P extends string> = string extends P ? string : Colle
  * type W = PathParams<'/static/*'>;                  // { '*': string }
  * ```
  */
-export type PathParams<P extends string> = P extends string
-  ? string extends P
-    ? Record<string, string>
-    : { [K in CollectParams<P>]: string }
-  : never;
+export type PathParams<P extends string> = P extends string ? (string extends P ? Record<string, string> : { [K in CollectParams<P>]: string }) : never;
 
 /**
  * `true` when the route path literal `P` declares the parameter `K`, else `false`. Always
@@ -59,9 +47,4 @@ export type PathParams<P extends string> = P extends string
  * type No = HasPathParam<'/users/:id', 'name'>;  // false
  * ```
  */
-export type HasPathParam<P extends string, K extends string> = string extends P
-  ? true
-  : [K] extends [CollectParams<P>]
-    ? true
-    : false;
-
+export type HasPathParam<P extends string, K extends string> = string extends P ? true : [K] extends [CollectParams<P>] ? true : false;

@@ -15,24 +15,19 @@ export type Cases = [
   Expect<Equal<PathParams<'/{first}'>, { first: string }>>,
   Expect<Equal<PathParams<'/:first/'>, { first: string }>>,
   Expect<Equal<PathParams<'/*'>, { '*': string }>>,
-
   // No parameters.
   Expect<Equal<PathParams<'/'>, {}>>,
   Expect<Equal<PathParams<'/health/live'>, {}>>,
   Expect<Equal<PathParams<'/v1/models/gpt:generate'>, {}>>,
   Expect<Equal<PathParams<'/file-{id}.txt'>, {}>>,
-
   // Not a literal: any name may be present.
   Expect<Equal<PathParams<string>, Record<string, string>>>,
   Expect<Equal<PathParamNames<string>, string>>,
-
   // Unions distribute.
   Expect<Equal<PathParams<'/a/{x}' | '/b/:y'>, { x: string } | { y: string }>>,
-
   // Names.
   Expect<Equal<PathParamNames<'/rooms/{room_id}/files/*'>, 'room_id' | '*'>>,
   Expect<Equal<PathParamNames<'/health'>, never>>,
-
   // HasPathParam.
   Expect<Equal<HasPathParam<'/users/:id', 'id'>, true>>,
   Expect<Equal<HasPathParam<'/users/:id', 'name'>, false>>,

@@ -22,13 +22,15 @@ describe('parsePathPattern', () => {
 
   it('gives the root no segments and keeps a trailing slash as an empty static segment', () => {
     assert.deepEqual(parsePathPattern('/').segments, []);
-    assert.deepEqual(parsePathPattern('/a/').segments, [{ kind: 'static', value: 'a' }, { kind: 'static', value: '' }]);
+    assert.deepEqual(parsePathPattern('/a/').segments, [
+      { kind: 'static', value: 'a' },
+      { kind: 'static', value: '' },
+    ]);
     assert.deepEqual(parsePathPattern('/{id}/').paramNames, ['id']);
   });
 
   it('decodes static segments, so escapes can spell reserved characters', () => {
-    const values = (path: string): string[] =>
-      parsePathPattern(path).segments.map((s) => (s.kind === 'static' ? s.value : `<${s.kind}>`));
+    const values = (path: string): string[] => parsePathPattern(path).segments.map((s) => (s.kind === 'static' ? s.value : `<${s.kind}>`));
     assert.deepEqual(values('/caf%C3%A9/café'), ['café', 'café']);
     assert.deepEqual(values('/%3Aid/%2A/%7Bx%7D/a%2Fb'), [':id', '*', '{x}', 'a/b']);
     assert.deepEqual(values('/v1/models/gpt:generate/a:b'), ['v1', 'models', 'gpt:generate', 'a:b']);

@@ -83,9 +83,7 @@ function parseSegment(path: string, text: string): PathSegment {
   if (text.startsWith('{') && text.endsWith('}') && text.length >= 2) {
     const inner = text.slice(1, -1);
     if (inner.includes('{') || inner.includes('}')) throw invalid(path, `unbalanced or nested braces in '${text}'`);
-    return inner.startsWith('*')
-      ? { kind: 'wildcard', name: checkName(path, inner.slice(1), text) }
-      : { kind: 'param', name: checkName(path, inner, text) };
+    return inner.startsWith('*') ? { kind: 'wildcard', name: checkName(path, inner.slice(1), text) } : { kind: 'param', name: checkName(path, inner, text) };
   }
   if (text.startsWith(':')) return { kind: 'param', name: checkName(path, text.slice(1), text) };
   const open = text.split('{').length - 1;

@@ -43,7 +43,12 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
   describe(`${name} conformance`, () => {
     describe('static paths', () => {
-      const r = router([['GET', '/'], ['GET', '/about'], ['GET', '/about/team'], ['GET', '/v1/models/gpt:generate']]);
+      const r = router([
+        ['GET', '/'],
+        ['GET', '/about'],
+        ['GET', '/about/team'],
+        ['GET', '/v1/models/gpt:generate'],
+      ]);
       it('matches the exact path and the root', () => {
         found(r, 'GET', '/', 'GET /');
         found(r, 'GET', '/about', 'GET /about');
@@ -58,7 +63,11 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
     });
 
     describe('parameters', () => {
-      const r = router([['GET', '/users/{id}'], ['GET', '/rooms/:room/messages/{message_id}'], ['GET', '/a/{x}/b']]);
+      const r = router([
+        ['GET', '/users/{id}'],
+        ['GET', '/rooms/:room/messages/{message_id}'],
+        ['GET', '/a/{x}/b'],
+      ]);
       it('captures {name} and :name segments', () => {
         found(r, 'GET', '/users/42', 'GET /users/{id}', { id: '42' });
         found(r, 'GET', '/rooms/lobby/messages/7', 'GET /rooms/:room/messages/{message_id}', { room: 'lobby', message_id: '7' });
@@ -80,10 +89,18 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
     describe('precedence and backtracking', () => {
       const routes: Routes = [
-        ['GET', '/p/new'], ['GET', '/p/{id}'], ['GET', '/p/*'],
-        ['GET', '/a/b/c'], ['GET', '/a/{x}/d'], ['GET', '/a/{x}/{y}/z'], ['GET', '/a/{*rest}'],
+        ['GET', '/p/new'],
+        ['GET', '/p/{id}'],
+        ['GET', '/p/*'],
+        ['GET', '/a/b/c'],
+        ['GET', '/a/{x}/d'],
+        ['GET', '/a/{x}/{y}/z'],
+        ['GET', '/a/{*rest}'],
       ];
-      for (const [label, order] of [['registration order', routes], ['reverse order', [...routes].reverse()]] as const) {
+      for (const [label, order] of [
+        ['registration order', routes],
+        ['reverse order', [...routes].reverse()],
+      ] as const) {
         it(`prefers static, then parameter, then wildcard (${label})`, () => {
           const r = router(order);
           found(r, 'GET', '/p/new', 'GET /p/new');
@@ -101,7 +118,12 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         });
       }
       it('backtracks across several levels', () => {
-        const r = router([['GET', '/x/y/z/1'], ['GET', '/x/{a}/z/2'], ['GET', '/{b}/y/z/3'], ['GET', '/{c}/{d}/{e}/4']]);
+        const r = router([
+          ['GET', '/x/y/z/1'],
+          ['GET', '/x/{a}/z/2'],
+          ['GET', '/{b}/y/z/3'],
+          ['GET', '/{c}/{d}/{e}/4'],
+        ]);
         found(r, 'GET', '/x/y/z/1', 'GET /x/y/z/1');
         found(r, 'GET', '/x/y/z/2', 'GET /x/{a}/z/2', { a: 'y' });
         found(r, 'GET', '/x/y/z/3', 'GET /{b}/y/z/3', { b: 'x' });
@@ -109,14 +131,21 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         notFound(r, 'GET', '/x/y/z/5');
       });
       it('gives each route its own parameter names on a shared branch', () => {
-        const r = router([['GET', '/o/{org}/repos'], ['GET', '/o/:name/members/{*path}']]);
+        const r = router([
+          ['GET', '/o/{org}/repos'],
+          ['GET', '/o/:name/members/{*path}'],
+        ]);
         found(r, 'GET', '/o/acme/repos', 'GET /o/{org}/repos', { org: 'acme' });
         found(r, 'GET', '/o/acme/members/x/y', 'GET /o/:name/members/{*path}', { name: 'acme', path: 'x/y' });
       });
     });
 
     describe('wildcards', () => {
-      const r = router([['GET', '/files/{*rest}'], ['GET', '/static/*'], ['GET', '/files/readme']]);
+      const r = router([
+        ['GET', '/files/{*rest}'],
+        ['GET', '/static/*'],
+        ['GET', '/files/readme'],
+      ]);
       it('captures the rest of the path, decoded per segment', () => {
         found(r, 'GET', '/files/a/b/c.txt', 'GET /files/{*rest}', { rest: 'a/b/c.txt' });
         found(r, 'GET', '/files/caf%C3%A9/x%20y', 'GET /files/{*rest}', { rest: 'café/x y' });
@@ -133,7 +162,10 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         found(r, 'GET', '/files/a//b', 'GET /files/{*rest}', { rest: 'a//b' });
       });
       it('can catch every path at the root', () => {
-        const root = router([['GET', '/{*all}'], ['GET', '/health']]);
+        const root = router([
+          ['GET', '/{*all}'],
+          ['GET', '/health'],
+        ]);
         found(root, 'GET', '/', 'GET /{*all}', { all: '' });
         found(root, 'GET', '/health', 'GET /health');
         found(root, 'GET', '/x/y', 'GET /{*all}', { all: 'x/y' });
@@ -142,7 +174,11 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
     describe('percent-encoding', () => {
       it('compares static segments after decoding', () => {
-        const r = router([['GET', '/café'], ['GET', '/a%20b'], ['GET', '/%3Aliteral']]);
+        const r = router([
+          ['GET', '/café'],
+          ['GET', '/a%20b'],
+          ['GET', '/%3Aliteral'],
+        ]);
         found(r, 'GET', '/caf%C3%A9', 'GET /café');
         found(r, 'GET', '/caf%c3%a9', 'GET /café');
         found(r, 'GET', '/café', 'GET /café');
@@ -152,14 +188,27 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         notFound(r, 'GET', '/cafe');
       });
       it('never splits on an encoded slash', () => {
-        const r = router([['GET', '/a/b'], ['GET', '/{x}']]);
+        const r = router([
+          ['GET', '/a/b'],
+          ['GET', '/{x}'],
+        ]);
         found(r, 'GET', '/a%2Fb', 'GET /{x}', { x: 'a/b' });
       });
       it('reports a malformed escape as malformed, naming the raw segment', () => {
-        const r = router([['GET', '/users/{id}'], ['GET', '/files/{*rest}'], ['GET', '/%3A']]);
+        const r = router([
+          ['GET', '/users/{id}'],
+          ['GET', '/files/{*rest}'],
+          ['GET', '/%3A'],
+        ]);
         const cases = [
-          ['/users/%zz', '%zz'], ['/users/%E0%A4%A', '%E0%A4%A'], ['/users/%', '%'], ['/users/%C3', '%C3'],
-          ['/users/%C3%28', '%C3%28'], ['/files/ok/%G1/x', '%G1'], ['/%zz/users', '%zz'], ['/nowhere/%zz', '%zz'],
+          ['/users/%zz', '%zz'],
+          ['/users/%E0%A4%A', '%E0%A4%A'],
+          ['/users/%', '%'],
+          ['/users/%C3', '%C3'],
+          ['/users/%C3%28', '%C3%28'],
+          ['/files/ok/%G1/x', '%G1'],
+          ['/%zz/users', '%zz'],
+          ['/nowhere/%zz', '%zz'],
         ] as const;
         for (const [path, segment] of cases) {
           assert.deepEqual(r.match('GET', path), { kind: 'malformed', segment }, path);
@@ -169,26 +218,45 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
     describe('methods', () => {
       it('falls back from HEAD to GET unless a HEAD route exists', () => {
-        const r = router([['GET', '/a'], ['GET', '/b'], ['HEAD', '/b']]);
+        const r = router([
+          ['GET', '/a'],
+          ['GET', '/b'],
+          ['HEAD', '/b'],
+        ]);
         found(r, 'HEAD', '/a', 'GET /a');
         found(r, 'HEAD', '/b', 'HEAD /b');
         found(r, 'GET', '/b', 'GET /b');
       });
       it('matches ANY for every method, below an exact method and GET-for-HEAD', () => {
-        const r = router([['ANY', '/x'], ['POST', '/x'], ['GET', '/y'], ['ANY', '/y']]);
+        const r = router([
+          ['ANY', '/x'],
+          ['POST', '/x'],
+          ['GET', '/y'],
+          ['ANY', '/y'],
+        ]);
         for (const method of ['GET', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'HEAD', 'PROPFIND']) found(r, method, '/x', 'ANY /x');
         found(r, 'POST', '/x', 'POST /x');
         found(r, 'HEAD', '/y', 'GET /y');
         found(r, 'DELETE', '/y', 'ANY /y');
       });
       it('searches with the method, so a parameter route can serve a method a static one lacks', () => {
-        const r = router([['GET', '/a/b'], ['POST', '/a/{x}'], ['PUT', '/a/{*rest}']]);
+        const r = router([
+          ['GET', '/a/b'],
+          ['POST', '/a/{x}'],
+          ['PUT', '/a/{*rest}'],
+        ]);
         found(r, 'POST', '/a/b', 'POST /a/{x}', { x: 'b' });
         found(r, 'PUT', '/a/b', 'PUT /a/{*rest}', { rest: 'b' });
         found(r, 'GET', '/a/b', 'GET /a/b');
       });
       it('answers method-not-allowed with every method matching the path, sorted, HEAD beside GET', () => {
-        const r = router([['GET', '/a/b'], ['PUT', '/a/{x}'], ['POST', '/a/{*rest}'], ['DELETE', '/a/c'], ['PATCH', '/q']]);
+        const r = router([
+          ['GET', '/a/b'],
+          ['PUT', '/a/{x}'],
+          ['POST', '/a/{*rest}'],
+          ['DELETE', '/a/c'],
+          ['PATCH', '/q'],
+        ]);
         notAllowed(r, 'DELETE', '/a/b', ['GET', 'HEAD', 'POST', 'PUT']);
         notAllowed(r, 'GET', '/a/c', ['DELETE', 'POST', 'PUT']);
         notAllowed(r, 'GET', '/a/b/c', ['POST']);
@@ -196,7 +264,11 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         notFound(r, 'GET', '/b');
       });
       it('lists HEAD once when an explicit HEAD route exists, and never lists ANY', () => {
-        const r = router([['GET', '/h'], ['HEAD', '/h'], ['ANY', '/any']]);
+        const r = router([
+          ['GET', '/h'],
+          ['HEAD', '/h'],
+          ['ANY', '/any'],
+        ]);
         notAllowed(r, 'POST', '/h', ['GET', 'HEAD']);
         found(r, 'POST', '/any', 'ANY /any');
       });
@@ -204,7 +276,11 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
     describe('trailing slash', () => {
       it('ignores one trailing slash by default', () => {
-        const r = router([['GET', '/a'], ['GET', '/b/'], ['GET', '/c/{id}']]);
+        const r = router([
+          ['GET', '/a'],
+          ['GET', '/b/'],
+          ['GET', '/c/{id}'],
+        ]);
         found(r, 'GET', '/a/', 'GET /a');
         found(r, 'GET', '/b', 'GET /b/');
         found(r, 'GET', '/b/', 'GET /b/');
@@ -213,7 +289,16 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
         assert.throws(() => r.insert('GET', '/a/', 'again'), /'\/a\/'.*'\/a'/);
       });
       it('keeps /a/ and /a apart when strict', () => {
-        const r = router([['GET', '/a'], ['GET', '/a/'], ['GET', '/b/'], ['GET', '/c'], ['GET', '/d/{id}']], true);
+        const r = router(
+          [
+            ['GET', '/a'],
+            ['GET', '/a/'],
+            ['GET', '/b/'],
+            ['GET', '/c'],
+            ['GET', '/d/{id}'],
+          ],
+          true,
+        );
         found(r, 'GET', '/a', 'GET /a');
         found(r, 'GET', '/a/', 'GET /a/');
         found(r, 'GET', '/b/', 'GET /b/');
@@ -224,7 +309,13 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
       });
       for (const strict of [false, true]) {
         it(`treats the root and empty wildcard tails alike (strict: ${strict})`, () => {
-          const r = router([['GET', '/'], ['GET', '/files/{*rest}']], strict);
+          const r = router(
+            [
+              ['GET', '/'],
+              ['GET', '/files/{*rest}'],
+            ],
+            strict,
+          );
           found(r, 'GET', '/', 'GET /');
           found(r, 'GET', '/files', 'GET /files/{*rest}', { rest: '' });
           found(r, 'GET', '/files/', 'GET /files/{*rest}', { rest: '' });
@@ -235,21 +326,34 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
 
     describe('conflicts', () => {
       it('rejects one method twice on the same shape, naming both paths', () => {
-        const pairs = [['/a/{x}', '/a/:y'], ['/f/*', '/f/{*rest}'], ['/s', '/s'], ['/caf%C3%A9', '/café']] as const;
+        const pairs = [
+          ['/a/{x}', '/a/:y'],
+          ['/f/*', '/f/{*rest}'],
+          ['/s', '/s'],
+          ['/caf%C3%A9', '/café'],
+        ] as const;
         for (const [first, second] of pairs) {
           const r = router([['GET', first]]);
-          assert.throws(() => r.insert('GET', second, 'again'), (error: unknown) => {
-            assert.ok(error instanceof Error);
-            assert.ok(error.message.includes(first) && error.message.includes(second), error.message);
-            return true;
-          });
+          assert.throws(
+            () => r.insert('GET', second, 'again'),
+            (error: unknown) => {
+              assert.ok(error instanceof Error);
+              assert.ok(error.message.includes(first) && error.message.includes(second), error.message);
+              return true;
+            },
+          );
         }
         const any = router([['ANY', '/x']]);
         assert.throws(() => any.insert('ANY', '/x', 'again'), /\/x/);
       });
       it('accepts other methods on a shape and other shapes beside it', () => {
         const r = router([
-          ['GET', '/a/{x}'], ['POST', '/a/{y}'], ['ANY', '/a/:z'], ['GET', '/a/b'], ['GET', '/a/{*rest}'], ['GET', '/a/{x}/c'],
+          ['GET', '/a/{x}'],
+          ['POST', '/a/{y}'],
+          ['ANY', '/a/:z'],
+          ['GET', '/a/b'],
+          ['GET', '/a/{*rest}'],
+          ['GET', '/a/{x}/c'],
         ]);
         found(r, 'POST', '/a/1', 'POST /a/{y}', { y: '1' });
         found(r, 'PUT', '/a/1', 'ANY /a/:z', { z: '1' });
@@ -259,7 +363,11 @@ export function describeRouterConformance(name: string, create: ConformanceRoute
     describe('long paths', () => {
       it('matches 10,000 segments without exhausting the stack', () => {
         const deep = '/s'.repeat(10_000);
-        const r = router([['GET', `${deep}/{last}`], ['GET', '/w/{*rest}'], ['GET', '/{a}/{b}']]);
+        const r = router([
+          ['GET', `${deep}/{last}`],
+          ['GET', '/w/{*rest}'],
+          ['GET', '/{a}/{b}'],
+        ]);
         found(r, 'GET', `${deep}/end`, `GET ${deep}/{last}`, { last: 'end' });
         notFound(r, 'GET', `${deep}/end/more`);
         found(r, 'GET', `/w${deep}`, 'GET /w/{*rest}', { rest: deep.slice(1) });

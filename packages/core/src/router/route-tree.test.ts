@@ -162,14 +162,15 @@ function randomPath(random: () => number): string {
 }
 
 /** The matching rules restated as a scan over every route, to check the tree against. */
-function reference(
-  routes: ReadonlyArray<{ method: string; pattern: string }>,
-  method: string,
-  path: string,
-  strict: boolean,
-): RouteMatch<string> {
+function reference(routes: ReadonlyArray<{ method: string; pattern: string }>, method: string, path: string, strict: boolean): RouteMatch<string> {
   const end = !strict && path.length > 1 && path.endsWith('/') ? path.length - 1 : path.length;
-  const segs = end === 1 ? [] : path.slice(1, end).split('/').map((s) => decodeURIComponent(s));
+  const segs =
+    end === 1
+      ? []
+      : path
+          .slice(1, end)
+          .split('/')
+          .map((s) => decodeURIComponent(s));
   let best: { rank: number[]; params: Record<string, string>; route: { method: string; pattern: string } } | undefined;
   const allow = new Set<string>();
   for (const route of routes) {
@@ -194,8 +195,7 @@ function reference(
     }
     if (!ok || (!wildcard && segments.length !== segs.length)) continue;
     allow.add(route.method);
-    const methodRank =
-      route.method === method ? 0 : method === 'HEAD' && route.method === 'GET' ? 1 : route.method === 'ANY' ? 2 : -1;
+    const methodRank = route.method === method ? 0 : method === 'HEAD' && route.method === 'GET' ? 1 : route.method === 'ANY' ? 2 : -1;
     if (methodRank === -1) continue;
     rank.push(-1, methodRank); // -1: a shorter shape (the path ended) sorts before a wildcard
     if (best === undefined || compare(rank, best.rank) < 0) best = { rank, params, route };

@@ -132,9 +132,7 @@ export class RouteTree<T> {
     const leaf = (node[leafOf] ??= new Map());
     const existing = leaf.get(method);
     if (existing !== undefined) {
-      throw new Error(
-        `Route conflict: ${method} '${pattern}' has the same shape as ${method} '${existing.pattern}', registered before.`,
-      );
+      throw new Error(`Route conflict: ${method} '${pattern}' has the same shape as ${method} '${existing.pattern}', registered before.`);
     }
     const route: Route<T> = { method, pattern, value, paramNames: parsed.paramNames };
     leaf.set(method, route);
@@ -182,13 +180,7 @@ export class RouteTree<T> {
    * bounds recursion. With `method` null it collects the methods of every route matching the
    * path into `allowed` and finds nothing.
    */
-  #search(
-    method: string | null,
-    path: string,
-    end: number,
-    decoded: string[] | null,
-    allowed: Set<string> | null,
-  ): RouteMatch<T> | undefined {
+  #search(method: string | null, path: string, end: number, decoded: string[] | null, allowed: Set<string> | null): RouteMatch<T> | undefined {
     const nodes = this.#nodes;
     const starts = this.#starts;
     const ends = this.#ends;

@@ -17,8 +17,7 @@ export interface KindlingTypeError<TMessage extends string> {
 /** The most extractors one route may declare. */
 export type MaxExtractors = 7;
 
-type ValueOf<E, P extends string> =
-  E extends Extractor<infer T, ExtractorSource> ? ([T] extends [InferredPathParams] ? PathParams<P> : T) : never;
+type ValueOf<E, P extends string> = E extends Extractor<infer T, ExtractorSource> ? ([T] extends [InferredPathParams] ? PathParams<P> : T) : never;
 
 /**
  * The handler's leading parameters: one per extractor, in order, with `Path()` resolved
@@ -59,11 +58,7 @@ export type CheckExtractors<Es extends readonly AnyExtractor[], P extends string
       : KindlingTypeError<`Path parameter "${MissingPathKeys<Es, P> & string}" is not in the route path "${P}"`>;
 
 /** An HTTP handler: one parameter per extractor. */
-export type HttpHandler<Es extends readonly AnyExtractor[], P extends string> = (
-  ...args: ExtractedArgs<Es, P>
-) => HandlerResult | Promise<HandlerResult>;
+export type HttpHandler<Es extends readonly AnyExtractor[], P extends string> = (...args: ExtractedArgs<Es, P>) => HandlerResult | Promise<HandlerResult>;
 
 /** A WebSocket handler: one parameter per extractor, then the connection. */
-export type WebSocketHandler<Es extends readonly AnyExtractor[], P extends string> = (
-  ...args: [...ExtractedArgs<Es, P>, WebSocketConnection]
-) => unknown;
+export type WebSocketHandler<Es extends readonly AnyExtractor[], P extends string> = (...args: [...ExtractedArgs<Es, P>, WebSocketConnection]) => unknown;

@@ -213,7 +213,13 @@ export class Router {
       if (typeof handler !== 'function') throw new TypeError(`${method.toLowerCase()}('${path}'): the handler must be a function`);
       parsePathPattern(path);
       checkExtractors(path, extractors, 'http');
-      this.#http.push({ method, pattern: path, extractors, handler: handler as UntypedHandler, origin: routeOrigin(handler) ?? `${method.toLowerCase()}('${path}')` });
+      this.#http.push({
+        method,
+        pattern: path,
+        extractors,
+        handler: handler as UntypedHandler,
+        origin: routeOrigin(handler) ?? `${method.toLowerCase()}('${path}')`,
+      });
       return this;
     };
     return register as HttpRouteMethod<this>;

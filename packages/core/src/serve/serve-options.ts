@@ -49,6 +49,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 31 - 1) throw new TypeError(`serve(): ${name} must be a whole number of milliseconds, got ${value}`);
+  if (!Number.isInteger(value) || value <= 0 || value > 2 ** 31 - 1)
+    throw new TypeError(`serve(): ${name} must be a whole number of milliseconds, got ${value}`);
   return value;
 }

@@ -14,7 +14,8 @@ const MAX_FRAME = 2 ** 32 - 1;
  * type of what it got (`got string "5000"`).
  */
 export function checkAppOptions(options: AppOptions): void {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`new App(router, options): options must be an object, got ${describeValue(options)}`);
+  if (typeof options !== 'object' || options === null)
+    throw new TypeError(`new App(router, options): options must be an object, got ${describeValue(options)}`);
   for (const name of ['bodyLimit', 'maxHeaderBytes'] as const) {
     const value: unknown = options[name];
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)) {

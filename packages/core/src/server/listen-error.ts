@@ -34,7 +34,7 @@ export class ListenError extends Error {
 
 const EXPLANATIONS: Readonly<Record<string, string>> = {
   EADDRINUSE: 'the address is already in use; stop the other server or pick another port (0 picks a free one)',
-  EADDRNOTAVAIL: 'the address is not one of this machine\'s interfaces',
+  EADDRNOTAVAIL: "the address is not one of this machine's interfaces",
   ENOTFOUND: 'the host name does not resolve',
   EAI_AGAIN: 'the host name could not be resolved right now',
   ENOTSUP: 'reusePort needs Node 22.12 or later on the node engine',

@@ -32,7 +32,10 @@ export interface ResolvedTls {
 /** Checks the files exist (uWS would only say "failed to listen") or makes a self-signed pair. */
 export async function resolveTls(setting: TlsSetting): Promise<ResolvedTls> {
   if (setting === 'self-signed') return createSelfSigned();
-  for (const [label, file] of [['certFile', setting.certFile], ['keyFile', setting.keyFile]] as const) {
+  for (const [label, file] of [
+    ['certFile', setting.certFile],
+    ['keyFile', setting.keyFile],
+  ] as const) {
     if (typeof file !== 'string' || !existsSync(file)) throw new Error(`tls.${label} does not exist: ${String(file)}`);
   }
   return { files: setting, dispose: () => Promise.resolve() };

@@ -14,8 +14,24 @@ describe('parseStaticPath', () => {
   });
 
   it('refuses traversal, absolute paths, empty segments, NUL and backslashes', () => {
-    const unsafe = ['..', '../etc/passwd', 'a/../../b', 'a/..', '.', './a', 'a/./b', '/etc/passwd', '//etc', 'a//b', 'a/b//',
-      'x\0.txt', 'a\\..\\b', '..\\secret', '/', 'a/../'];
+    const unsafe = [
+      '..',
+      '../etc/passwd',
+      'a/../../b',
+      'a/..',
+      '.',
+      './a',
+      'a/./b',
+      '/etc/passwd',
+      '//etc',
+      'a//b',
+      'a/b//',
+      'x\0.txt',
+      'a\\..\\b',
+      '..\\secret',
+      '/',
+      'a/../',
+    ];
     for (const path of unsafe) assert.deepEqual(parseStaticPath(path), { kind: 'unsafe' }, JSON.stringify(path));
   });
 

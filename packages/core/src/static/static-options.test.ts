@@ -33,8 +33,18 @@ describe('resolveStaticConfig', () => {
 
   it('refuses bad option values at once', () => {
     const bad: unknown[] = [
-      { index: '../index.html' }, { index: 'a/index.html' }, { index: '' }, { index: '..' }, { index: true }, { index: 'x/' },
-      { dotfiles: 'hide' }, { maxAge: -1 }, { maxAge: 1.5 }, { maxAge: '60' }, { maxFileSize: Number.POSITIVE_INFINITY }, { maxFileSize: -1 },
+      { index: '../index.html' },
+      { index: 'a/index.html' },
+      { index: '' },
+      { index: '..' },
+      { index: true },
+      { index: 'x/' },
+      { dotfiles: 'hide' },
+      { maxAge: -1 },
+      { maxAge: 1.5 },
+      { maxAge: '60' },
+      { maxFileSize: Number.POSITIVE_INFINITY },
+      { maxFileSize: -1 },
     ];
     for (const options of bad) assert.throws(() => resolveStaticConfig(dir, options as ServeStaticOptions), TypeError, JSON.stringify(options));
   });

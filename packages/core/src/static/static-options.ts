@@ -90,9 +90,11 @@ export function resolveStaticConfig(root: string, options: ServeStaticOptions): 
   const dotfiles = options.dotfiles ?? 'ignore';
   if (!POLICIES.includes(dotfiles)) throw new TypeError(`serveStatic(): dotfiles must be one of ${POLICIES.join(', ')}, got ${JSON.stringify(dotfiles)}`);
   const maxAge = options.maxAge ?? 0;
-  if (!Number.isSafeInteger(maxAge) || maxAge < 0) throw new TypeError(`serveStatic(): maxAge is in seconds and must be a non-negative integer, got ${describeValue(maxAge)}`);
+  if (!Number.isSafeInteger(maxAge) || maxAge < 0)
+    throw new TypeError(`serveStatic(): maxAge is in seconds and must be a non-negative integer, got ${describeValue(maxAge)}`);
   const maxFileSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
-  if (!Number.isSafeInteger(maxFileSize) || maxFileSize < 0) throw new TypeError(`serveStatic(): maxFileSize must be a non-negative integer, got ${describeValue(maxFileSize)}`);
+  if (!Number.isSafeInteger(maxFileSize) || maxFileSize < 0)
+    throw new TypeError(`serveStatic(): maxFileSize must be a non-negative integer, got ${describeValue(maxFileSize)}`);
 
   return {
     root: absolute,

@@ -14,9 +14,7 @@ export interface ExpectJsonOptions extends ExpectOptions {
 }
 
 /** The outcome of checking a text against an expected JSON value. */
-export type JsonVerdict =
-  | { readonly ok: true; readonly value: unknown }
-  | { readonly ok: false; readonly expected: string; readonly problem: string };
+export type JsonVerdict = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly expected: string; readonly problem: string };
 
 /**
  * Parses `text` as JSON and checks it against `expected`: nothing (any JSON), a DTO class

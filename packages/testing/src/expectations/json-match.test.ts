@@ -29,9 +29,18 @@ describe('diffJson', () => {
   it('accepts RegExp and predicate leaves', () => {
     assert.deepEqual(diffJson({ id: /^u-/, n: (v: unknown) => v === 3 }, { id: 'u-1', n: 3 }, 'exact'), []);
     assert.equal(diffJson({ id: /^u-/ }, { id: 5 }, 'partial').length, 1);
-    assert.match(diffJson({ n: function isBig(v: unknown) {
-      return (v as number) > 10;
-    } }, { n: 3 }, 'partial')[0]?.problem ?? '', /predicate isBig rejected 3/);
+    assert.match(
+      diffJson(
+        {
+          n: function isBig(v: unknown) {
+            return (v as number) > 10;
+          },
+        },
+        { n: 3 },
+        'partial',
+      )[0]?.problem ?? '',
+      /predicate isBig rejected 3/,
+    );
   });
 
   it('compares primitives and null strictly', () => {

@@ -12,8 +12,22 @@ import { payloadBytes, sendResultOf, toFrame, type SendData, type SendResult } f
 import { formatSerial, idText, newSerial, type IdSource } from '../serial-id.js';
 import { Closing } from './closing.js';
 import {
-  kActivity, kActivityCount, kAttachConsumer, kBeginClose, kClosed, kCork, kDrain, kFlush, kHandler, kHeartbeat,
-  kKeptOpen, kLogEvent, kMessage, kSendFrame, kSerial, kTimings,
+  kActivity,
+  kActivityCount,
+  kAttachConsumer,
+  kBeginClose,
+  kClosed,
+  kCork,
+  kDrain,
+  kFlush,
+  kHandler,
+  kHeartbeat,
+  kKeptOpen,
+  kLogEvent,
+  kMessage,
+  kSendFrame,
+  kSerial,
+  kTimings,
 } from './connection-symbols.js';
 import { Inbound } from './inbound.js';
 import type { LogFields, LogLevel } from './log-event.js';
@@ -531,7 +545,8 @@ export class WebSocketConnection<TData = unknown> implements AsyncIterable<Messa
   [kLogEvent](level: LogLevel, fields: LogFields): void {
     const log = this.#log;
     if (log !== undefined) log[level](fields, fields.event);
-    else if (this.#parentLog.isLevelEnabled(level)) this.#parentLog[level]({ connId: this.id, route: this.route, requestId: this.requestId, ...fields }, fields.event);
+    else if (this.#parentLog.isLevelEnabled(level))
+      this.#parentLog[level]({ connId: this.id, route: this.route, requestId: this.requestId, ...fields }, fields.event);
     this.#hooks.onEvent?.(this, fields);
   }
 

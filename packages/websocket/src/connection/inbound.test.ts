@@ -96,7 +96,10 @@ describe('for await over received frames', () => {
       { text: TEXTS[1], reused: false },
       { text: TEXTS[2], reused: true },
     ]);
-    assert.deepEqual(kept.map((msg) => msg.type === 'text' && msg.text), TEXTS);
+    assert.deepEqual(
+      kept.map((msg) => msg.type === 'text' && msg.text),
+      TEXTS,
+    );
   });
 
   it('messages that arrive while the reader is busy wait without their frames and read back intact', async () => {
@@ -106,7 +109,10 @@ describe('for await over received frames', () => {
     const got: { text: string; reused: boolean }[] = [];
     rx.end();
     for await (const msg of rx) got.push(wire(msg));
-    assert.deepEqual(got, TEXTS.map((text) => ({ text, reused: false })));
+    assert.deepEqual(
+      got,
+      TEXTS.map((text) => ({ text, reused: false })),
+    );
   });
 
   it('a message that had to wait lets go of its frame at once, even while the frame is valid', async () => {

@@ -42,7 +42,10 @@ const WithMetadata = defineQuery();
 const WithoutMetadata = defineQuery();
 stripDesignTypes(WithoutMetadata, QUERY_KEYS);
 
-for (const [label, Query] of [['with design:type', WithMetadata], ['without design:type', WithoutMetadata]] as const) {
+for (const [label, Query] of [
+  ['with design:type', WithMetadata],
+  ['without design:type', WithoutMetadata],
+] as const) {
   describe(`coerceStringRecord ${label}`, () => {
     it('converts numbers and returns an instance of the class', async () => {
       const q = await coerceStringRecord(Query, { page: '12', ratio: '-1.5' });
@@ -67,13 +70,16 @@ for (const [label, Query] of [['with design:type', WithMetadata], ['without desi
     }
 
     it('converts booleans', async () => {
-      for (const [raw, expected] of [['true', true], ['1', true], ['false', false], ['0', false]] as const) {
+      for (const [raw, expected] of [
+        ['true', true],
+        ['1', true],
+        ['false', false],
+        ['0', false],
+      ] as const) {
         assert.equal((await coerceStringRecord(Query, { page: '1', active: raw })).active, expected);
       }
       const err = await failure(coerceStringRecord(Query, { page: '1', active: 'yes' }));
-      assert.deepEqual(err.details, [
-        { property: 'active', constraints: { isBoolean: 'active must be a boolean value' }, value: 'yes' },
-      ]);
+      assert.deepEqual(err.details, [{ property: 'active', constraints: { isBoolean: 'active must be a boolean value' }, value: 'yes' }]);
     });
 
     it('turns a single value for an array property into a one-element array', async () => {
@@ -87,9 +93,7 @@ for (const [label, Query] of [['with design:type', WithMetadata], ['without desi
       assert.deepEqual(q.tag, ['a', 'b', 'a']);
       assert.deepEqual(q.ids, [1, -2]);
       const err = await failure(coerceStringRecord(Query, { page: '1', ids: ['1', 'x'] }));
-      assert.deepEqual(err.details, [
-        { property: 'ids', constraints: { isInt: 'each value in ids must be an integer number' } },
-      ]);
+      assert.deepEqual(err.details, [{ property: 'ids', constraints: { isInt: 'each value in ids must be an integer number' } }]);
     });
 
     it('rejects a repeated key for a scalar property, naming it, alongside other failures', async () => {
@@ -115,9 +119,7 @@ for (const [label, Query] of [['with design:type', WithMetadata], ['without desi
       assert.equal(q.since.toISOString(), '2024-05-01T10:00:00.000Z');
       for (const bad of ['2024-02-30', 'yesterday', '1714557600000']) {
         const err = await failure(coerceStringRecord(Query, { page: '1', since: bad }));
-        assert.deepEqual(err.details, [
-          { property: 'since', constraints: { isDate: 'since must be a Date instance' }, value: bad },
-        ]);
+        assert.deepEqual(err.details, [{ property: 'since', constraints: { isDate: 'since must be a Date instance' }, value: bad }]);
       }
     });
 
@@ -144,9 +146,7 @@ describe('coerceStringRecord options', () => {
   it('rejects unknown keys with forbidNonWhitelisted, even with whitelist: false', async () => {
     for (const options of [{ forbidNonWhitelisted: true }, { forbidNonWhitelisted: true, whitelist: false }]) {
       const err = await failure(coerceStringRecord(WithMetadata, { page: '1', extra: 'x' }, options));
-      assert.deepEqual(err.details, [
-        { property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' }, value: 'x' },
-      ]);
+      assert.deepEqual(err.details, [{ property: 'extra', constraints: { whitelistValidation: 'property extra should not exist' }, value: 'x' }]);
     }
   });
 

@@ -62,7 +62,11 @@ export async function coerceStringRecord<T extends object>(
       assignProperty(instance, key, value);
     } else if (plan.array) {
       const values: readonly string[] = typeof value === 'string' ? [value] : value;
-      assignProperty(instance, key, values.map((v) => coerceScalar(v, plan.kind)));
+      assignProperty(
+        instance,
+        key,
+        values.map((v) => coerceScalar(v, plan.kind)),
+      );
     } else if (typeof value === 'string') {
       assignProperty(instance, key, coerceScalar(value, plan.kind));
     } else if (value.length > 1) {

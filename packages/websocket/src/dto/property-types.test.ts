@@ -35,7 +35,10 @@ describe('planFor', () => {
   const WithoutMetadata = defineSample();
   stripDesignTypes(WithoutMetadata, SAMPLE_KEYS);
 
-  for (const [label, Sample] of [['with design:type', WithMetadata], ['without design:type', WithoutMetadata]] as const) {
+  for (const [label, Sample] of [
+    ['with design:type', WithMetadata],
+    ['without design:type', WithoutMetadata],
+  ] as const) {
     it(`derives property types ${label}`, () => {
       const plan = planFor(Sample);
       assert.deepEqual(Object.fromEntries(plan.properties), {

@@ -48,18 +48,79 @@ const KIND_BY_VALIDATOR: ReadonlyMap<string, ScalarKind> = new Map<string, Scala
 // class-validator's string validators (its decorator/string/ folder) reject anything but a
 // string, so a property that carries one is a string whatever else is (or is not) declared.
 const STRING_VALIDATORS: ReadonlySet<string> = new Set([
-  'contains', 'notContains', 'matches', 'isLength', 'minLength', 'maxLength', 'isByteLength',
-  'isAlpha', 'isAlphanumeric', 'isAscii', 'isBIC', 'isBase32', 'isBase58', 'isBase64',
-  'isBooleanString', 'isBtcAddress', 'isCreditCard', 'isCurrency', 'isDataURI', 'isDateString',
-  'isDecimal', 'isEAN', 'isEmail', 'isEthereumAddress', 'isFqdn', 'IsFirebasePushId',
-  'isFullWidth', 'isHSL', 'isHalfWidth', 'isHash', 'isHexColor', 'isHexadecimal', 'isIBAN',
-  'isIp', 'isIsbn', 'isIsin', 'isISO31661Alpha2', 'isISO31661Alpha3', 'isISO31661Numeric',
-  'isIso8601', 'isISRC', 'isISSN', 'isIdentityCard', 'isJson', 'isJwt', 'isLocale',
-  'isLowercase', 'isMacAddress', 'isMagnetURI', 'isMilitaryTime', 'isMimeType', 'isMobilePhone',
-  'isMongoId', 'isMultibyte', 'isNumberString', 'isOctal', 'isPassportNumber', 'isPhoneNumber',
-  'isPort', 'isPostalCode', 'isRFC3339', 'isRgbColor', 'isSemVer', 'isStrongPassword',
-  'isSurrogatePair', 'isTimeZone', 'isUuid', 'isUppercase', 'isUrl', 'isVariableWidth',
-  'isISO4217CurrencyCode', 'isTaxId', 'isISO6391',
+  'contains',
+  'notContains',
+  'matches',
+  'isLength',
+  'minLength',
+  'maxLength',
+  'isByteLength',
+  'isAlpha',
+  'isAlphanumeric',
+  'isAscii',
+  'isBIC',
+  'isBase32',
+  'isBase58',
+  'isBase64',
+  'isBooleanString',
+  'isBtcAddress',
+  'isCreditCard',
+  'isCurrency',
+  'isDataURI',
+  'isDateString',
+  'isDecimal',
+  'isEAN',
+  'isEmail',
+  'isEthereumAddress',
+  'isFqdn',
+  'IsFirebasePushId',
+  'isFullWidth',
+  'isHSL',
+  'isHalfWidth',
+  'isHash',
+  'isHexColor',
+  'isHexadecimal',
+  'isIBAN',
+  'isIp',
+  'isIsbn',
+  'isIsin',
+  'isISO31661Alpha2',
+  'isISO31661Alpha3',
+  'isISO31661Numeric',
+  'isIso8601',
+  'isISRC',
+  'isISSN',
+  'isIdentityCard',
+  'isJson',
+  'isJwt',
+  'isLocale',
+  'isLowercase',
+  'isMacAddress',
+  'isMagnetURI',
+  'isMilitaryTime',
+  'isMimeType',
+  'isMobilePhone',
+  'isMongoId',
+  'isMultibyte',
+  'isNumberString',
+  'isOctal',
+  'isPassportNumber',
+  'isPhoneNumber',
+  'isPort',
+  'isPostalCode',
+  'isRFC3339',
+  'isRgbColor',
+  'isSemVer',
+  'isStrongPassword',
+  'isSurrogatePair',
+  'isTimeZone',
+  'isUuid',
+  'isUppercase',
+  'isUrl',
+  'isVariableWidth',
+  'isISO4217CurrencyCode',
+  'isTaxId',
+  'isISO6391',
 ]);
 
 const ARRAY_VALIDATORS: ReadonlySet<string> = new Set([
@@ -80,9 +141,7 @@ const KIND_BY_DESIGN_TYPE: ReadonlyMap<unknown, ScalarKind> = new Map<unknown, S
 ]);
 
 // Constructors `design:type` emits for types that are not a DTO class.
-const NOT_A_DTO: ReadonlySet<unknown> = new Set<unknown>([
-  Object, Array, Function, Number, Boolean, String, Date, Symbol, BigInt, Promise, Map, Set, RegExp,
-]);
+const NOT_A_DTO: ReadonlySet<unknown> = new Set<unknown>([Object, Array, Function, Number, Boolean, String, Date, Symbol, BigInt, Promise, Map, Set, RegExp]);
 
 const plans = new WeakMap<DtoClass<object>, DtoPlan>();
 
@@ -169,9 +228,7 @@ function buildPlan(dto: DtoClass<object>): DtoPlan {
 function propertyPlan(designType: unknown, metas: readonly ValidationMetadata[]): PropertyPlan {
   const declared = KIND_BY_DESIGN_TYPE.get(designType);
   if (declared !== undefined) return { kind: declared, array: false };
-  const array =
-    designType === Array ||
-    metas.some((m) => m.each || (m.name !== undefined && ARRAY_VALIDATORS.has(m.name)));
+  const array = designType === Array || metas.some((m) => m.each || (m.name !== undefined && ARRAY_VALIDATORS.has(m.name)));
   return { kind: kindFromValidators(metas, array), array };
 }
 
@@ -190,12 +247,7 @@ function kindFromValidators(metas: readonly ValidationMetadata[], each: boolean)
   return kind === 'unknown' && stringOnly ? 'string' : kind;
 }
 
-function nestedClassFor(
-  dto: DtoClass<object>,
-  name: string,
-  designType: unknown,
-  metas: readonly ValidationMetadata[],
-): DtoClass<object> | undefined {
+function nestedClassFor(dto: DtoClass<object>, name: string, designType: unknown, metas: readonly ValidationMetadata[]): DtoClass<object> | undefined {
   const registered = nestedClassOf(dto, name);
   if (registered !== undefined) return registered;
   const nestedMeta = metas.find((m) => m.type === 'nestedValidation');
@@ -203,9 +255,7 @@ function nestedClassFor(
   if (!nestedMeta.each && isDtoClass(designType)) return designType;
   // Without a class the JSON object would be validated against nothing and always pass.
   const fix = nestedMeta.each || designType === Array ? `@ArrayOf(() => ItemClass)` : `@Nested(() => ItemClass)`;
-  throw new TypeError(
-    `${dto.name}.${name} has @ValidateNested() but its class is unknown; add ${fix} to the property`,
-  );
+  throw new TypeError(`${dto.name}.${name} has @ValidateNested() but its class is unknown; add ${fix} to the property`);
 }
 
 function isDtoClass(value: unknown): value is DtoClass<object> {

@@ -50,7 +50,10 @@ const WithMetadata = defineOrder();
 const WithoutMetadata = defineOrder();
 stripDesignTypes(WithoutMetadata, ORDER_KEYS);
 
-for (const [label, Order] of [['with design:type', WithMetadata], ['without design:type', WithoutMetadata]] as const) {
+for (const [label, Order] of [
+  ['with design:type', WithMetadata],
+  ['without design:type', WithoutMetadata],
+] as const) {
   describe(`validateDto ${label}`, () => {
     it('builds instances of the class and of its nested classes', async () => {
       const order = await validateDto(Order, valid());
@@ -65,15 +68,11 @@ for (const [label, Order] of [['with design:type', WithMetadata], ['without desi
       const err = await failure(validateDto(Order, { ...valid(), age: '5' }));
       assert.equal(err.status, 422);
       assert.equal(err.closeCode, 4422);
-      assert.deepEqual(err.details, [
-        { property: 'age', constraints: { isInt: 'age must be an integer number' }, value: '5' },
-      ]);
+      assert.deepEqual(err.details, [{ property: 'age', constraints: { isInt: 'age must be an integer number' }, value: '5' }]);
     });
 
     it('reports nested failures with dotted paths', async () => {
-      const err = await failure(
-        validateDto(Order, { name: 'Ada', address: { city: 7 }, items: [{ qty: 1 }, { qty: 0 }] }),
-      );
+      const err = await failure(validateDto(Order, { name: 'Ada', address: { city: 7 }, items: [{ qty: 1 }, { qty: 0 }] }));
       assert.deepEqual(err.details, [
         { property: 'address.city', constraints: { isString: 'city must be a string' }, value: 7 },
         { property: 'items.1.qty', constraints: { min: 'qty must not be less than 1' }, value: 0 },
@@ -98,9 +97,7 @@ for (const [label, Order] of [['with design:type', WithMetadata], ['without desi
 
     it('applies validators next to @ArrayOf', async () => {
       const err = await failure(validateDto(Order, { ...valid(), items: [1, 2, 3, 4].map((qty) => ({ qty })) }));
-      assert.deepEqual(err.details, [
-        { property: 'items', constraints: { arrayMaxSize: 'items must contain no more than 3 elements' } },
-      ]);
+      assert.deepEqual(err.details, [{ property: 'items', constraints: { arrayMaxSize: 'items must contain no more than 3 elements' } }]);
     });
 
     it('strips unknown properties at every level by default', async () => {
@@ -143,9 +140,7 @@ describe('validateDto input and error shape', () => {
       const err = await failure(validateDto(WithMetadata, input));
       assert.equal(err.status, 422);
       assert.equal(err.message, `Validation failed: expected a JSON object, got ${got}`);
-      assert.deepEqual(err.details, [
-        { property: '', constraints: { isObject: `expected a JSON object, got ${got}` } },
-      ]);
+      assert.deepEqual(err.details, [{ property: '', constraints: { isObject: `expected a JSON object, got ${got}` } }]);
     });
   }
 
@@ -165,9 +160,7 @@ describe('validateDto input and error shape', () => {
       @ValidateNested() @Nested(() => Address) address!: Address;
     }
     const err = await failure(validateDto(Twice, { address: { city: 1 } }));
-    assert.deepEqual(err.details, [
-      { property: 'address.city', constraints: { isString: 'city must be a string' }, value: 1 },
-    ]);
+    assert.deepEqual(err.details, [{ property: 'address.city', constraints: { isString: 'city must be a string' }, value: 1 }]);
   });
 
   it('uses the design:type class for a plain @ValidateNested()', async () => {
@@ -177,15 +170,11 @@ describe('validateDto input and error shape', () => {
     const holder = await validateDto(Holder, { address: { city: 'Oslo' } });
     assert.ok(holder.address instanceof Address);
     const err = await failure(validateDto(Holder, { address: {} }));
-    assert.deepEqual(err.details, [
-      { property: 'address.city', constraints: { isString: 'city must be a string' } },
-    ]);
+    assert.deepEqual(err.details, [{ property: 'address.city', constraints: { isString: 'city must be a string' } }]);
   });
 
   it('drops a __proto__ key instead of replacing the prototype', async () => {
-    const input: unknown = JSON.parse(
-      '{"__proto__":{"polluted":true},"name":"Ada","address":{"city":"Oslo","__proto__":{"x":1}},"items":[]}',
-    );
+    const input: unknown = JSON.parse('{"__proto__":{"polluted":true},"name":"Ada","address":{"city":"Oslo","__proto__":{"x":1}},"items":[]}');
     for (const options of [{}, { whitelist: false }, { forbidNonWhitelisted: true }]) {
       const order = await validateDto(WithMetadata, input, options);
       assert.ok(order instanceof WithMetadata);

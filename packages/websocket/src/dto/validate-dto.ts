@@ -19,11 +19,7 @@ import type { ValidationDetail } from './validation-details.js';
  * const room = await validateDto(CreateRoom, JSON.parse(text)); // room instanceof CreateRoom
  * ```
  */
-export async function validateDto<T extends object>(
-  dto: DtoClass<T>,
-  plain: unknown,
-  options: DtoOptions = {},
-): Promise<T> {
+export async function validateDto<T extends object>(dto: DtoClass<T>, plain: unknown, options: DtoOptions = {}): Promise<T> {
   if (!isObjectRecord(plain)) throw notAnObject(plain);
   const instance = toInstance(dto, plain);
   await runValidation(instance, options, undefined);
@@ -51,8 +47,7 @@ function isObjectRecord(value: unknown): value is Readonly<Record<string, unknow
 }
 
 function notAnObject(value: unknown): KindlingError {
-  const got =
-    value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  const got = value === null || value === undefined ? String(value) : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
   const message = `expected a JSON object, got ${got}`;
   const detail: ValidationDetail = { property: '', constraints: { isObject: message } };
   return new KindlingError('VALIDATION_FAILED', { message: `Validation failed: ${message}`, details: [detail] });

@@ -175,8 +175,7 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     let result: unknown;
     try {
       const dto = event.dto;
-      result =
-        dto === undefined ? this.#call(event.fn, data) : validateDto(dto, data, this.#settings.validation).then((valid) => this.#call(event.fn, valid));
+      result = dto === undefined ? this.#call(event.fn, data) : validateDto(dto, data, this.#settings.validation).then((valid) => this.#call(event.fn, valid));
     } catch (err) {
       this.#failed(err, id, event.type);
       return this.#finishOne(event, false);
@@ -306,4 +305,3 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     return accepted;
   }
 }
-

@@ -5,7 +5,16 @@ import type { Duplex } from 'node:stream';
 import type { EnginePayload, SocketUserData } from '@kindling/websocket';
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 import { ListenError, listenErrorFrom } from '../../server/listen-error.js';
-import type { Engine, EngineBehavior, EngineHttpHandler, EngineListenOptions, EngineServer, EngineServerOptions, EngineTls, EngineUpgradeHandler } from '../engine.js';
+import type {
+  Engine,
+  EngineBehavior,
+  EngineHttpHandler,
+  EngineListenOptions,
+  EngineServer,
+  EngineServerOptions,
+  EngineTls,
+  EngineUpgradeHandler,
+} from '../engine.js';
 import { NodeRequest } from './node-request.js';
 import { NodeResponse } from './node-response.js';
 import { NodeSocket } from './node-socket.js';
@@ -51,7 +60,12 @@ class NodeServer implements EngineServer {
     // Kindling answers 431 itself at its own limit: node's parser must not refuse first.
     const maxHeaderSize = Math.max(16 * 1024, maxHeaderBytes * 2);
     this.#server = tls
-      ? createHttpsServer({ cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile), ...(tls.passphrase ? { passphrase: tls.passphrase } : {}), maxHeaderSize })
+      ? createHttpsServer({
+          cert: readFileSync(tls.certFile),
+          key: readFileSync(tls.keyFile),
+          ...(tls.passphrase ? { passphrase: tls.passphrase } : {}),
+          maxHeaderSize,
+        })
       : createHttpServer({ maxHeaderSize });
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#http?.(new NodeResponse(req, res), new NodeRequest(req)));
   }
@@ -89,7 +103,11 @@ class NodeServer implements EngineServer {
 
   listen(options: EngineListenOptions): Promise<number> {
     if (options.reusePort && !supportsReusePort()) {
-      return Promise.reject(new ListenError('ENOTSUP', options.host, options.port, { cause: new Error(`reusePort needs Node 22.12 or later on the node engine (this is ${process.version})`) }));
+      return Promise.reject(
+        new ListenError('ENOTSUP', options.host, options.port, {
+          cause: new Error(`reusePort needs Node 22.12 or later on the node engine (this is ${process.version})`),
+        }),
+      );
     }
     const server = this.#server;
     return new Promise((resolve, reject) => {
@@ -115,7 +133,15 @@ class NodeServer implements EngineServer {
   }
 
   /** ws's handshake for an accepted upgrade; `open` runs inside it, before it returns. */
-  readonly #accept = (req: UpgradeRequest, socket: Duplex, head: Buffer, userData: SocketUserData, protocol: string, extensions: string, headers: readonly string[]): void => {
+  readonly #accept = (
+    req: UpgradeRequest,
+    socket: Duplex,
+    head: Buffer,
+    userData: SocketUserData,
+    protocol: string,
+    extensions: string,
+    headers: readonly string[],
+  ): void => {
     const wss = this.#wss;
     const behavior = this.#behavior;
     if (wss === undefined || behavior === undefined) throw new Error('No WebSocket behavior');

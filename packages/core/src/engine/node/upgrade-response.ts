@@ -6,7 +6,15 @@ import { addressText } from './address-text.js';
 import { bodyOf, ResponseHead } from './response-head.js';
 
 /** Accepts an upgrade on the raw socket: the `ws` server's `handleUpgrade`, wired by the engine. */
-export type AcceptUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer, userData: SocketUserData, protocol: string, extensions: string, headers: readonly string[]) => void;
+export type AcceptUpgrade = (
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  userData: SocketUserData,
+  protocol: string,
+  extensions: string,
+  headers: readonly string[],
+) => void;
 
 const MAX_EARLY_BYTES = 1024 * 1024;
 

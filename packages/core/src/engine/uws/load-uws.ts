@@ -35,7 +35,10 @@ function tryLoad(): UwsLoad {
   }
   // The unofficial build keeps its binaries in binaries/, official releases at the top level.
   if (!existsSync(join(packageDir, 'binaries', binary)) && !existsSync(join(packageDir, binary))) {
-    return { ok: false, reason: `the installed uWebSockets.js build has no binary for Node ${process.version} (ABI ${abi}, ${process.platform}-${process.arch}; it needs ${binary})` };
+    return {
+      ok: false,
+      reason: `the installed uWebSockets.js build has no binary for Node ${process.version} (ABI ${abi}, ${process.platform}-${process.arch}; it needs ${binary})`,
+    };
   }
   let uws: typeof UWS;
   try {

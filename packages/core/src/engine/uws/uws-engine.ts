@@ -22,7 +22,9 @@ export class UwsEngine implements Engine {
   createServer(options: EngineServerOptions): EngineServer {
     const uws = this.#uws;
     const tls = options.tls;
-    const app = tls ? uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile, ...(tls.passphrase ? { passphrase: tls.passphrase } : {}) }) : uws.App();
+    const app = tls
+      ? uws.SSLApp({ cert_file_name: tls.certFile, key_file_name: tls.keyFile, ...(tls.passphrase ? { passphrase: tls.passphrase } : {}) })
+      : uws.App();
     return new UwsServer(uws, app);
   }
 }
