@@ -4,7 +4,7 @@
 // run and tested there. A broken export map, a file missing from a tarball or a page that
 // drifted from the packages fails here. See docs/installation.md.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -226,8 +226,13 @@ describe('the packages installed from their tarballs into an app outside the rep
 
   it("runs testing.md's node:test example, compiled by tsc, under node --test", { timeout: STEP_MS }, async () => {
     assertOk(await tsc7('-p', 'tsconfig.test.json'), 'tsc -p tsconfig.test.json');
-    const result = await runCommand(process.execPath, ['--test', 'dist-test/test/'], { cwd: ctx.app });
-    assertOk(result, 'node --test dist-test/test/');
+    // The page's `dist-test/test/*.test.js`, expanded here as the shell would: Node 22 reads a
+    // directory argument as a file name, Node 20 has no glob of its own.
+    const files = readdirSync(join(ctx.app, 'dist-test', 'test'))
+      .filter((f) => f.endsWith('.test.js'))
+      .map((f) => join('dist-test', 'test', f));
+    const result = await runCommand(process.execPath, ['--test', ...files], { cwd: ctx.app });
+    assertOk(result, 'node --test dist-test/test/*.test.js');
     assert.match(result.output, /# pass 2\n# fail 0/, result.output);
   });
 
