@@ -14,8 +14,8 @@ export function encodeEvent<K extends keyof ChatEmits>(type: K, data: ChatEmits[
  * The chat's protocol as an events definition: what a member sends (`chat.send`, answered with
  * the message as the room sees it) and what the server sends (`ChatEmits`). Handlers get the
  * route's join parameters first. `rateLimit` limits `chat.send` per connection; a message over
- * it gets a `RATE_LIMITED` error envelope with its id and `retryAfterMs`. `$ping` answers a
- * page's liveness check (docs/client.md).
+ * it gets a `RATE_LIMITED` error envelope with its id and `retryAfterMs`. A page's liveness
+ * check (`$ping`, docs/client.md) is answered by `events()` itself.
  *
  * @example
  * ```ts
@@ -34,7 +34,6 @@ export function chatEvents(rateLimit: EventRateLimit | false = CHAT_RATE_LIMIT) 
         },
         rateLimit ? { rateLimit } : undefined,
       ),
-      $ping: on(() => undefined),
     },
     {
       emits: {

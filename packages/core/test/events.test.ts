@@ -180,6 +180,54 @@ describe('events(): bad input gets an error envelope and the connection stays op
   });
 });
 
+describe('events(): the $ping liveness check', () => {
+  it('is answered by events() itself: {"id"} for a request, nothing without an id, never a handler or an error', async () => {
+    const seen: string[] = [];
+    const def = defineEvents({ note: on((_ws, data: unknown) => void seen.push(String(data))) });
+    await using server = await TestServer.start(new Router().websocket('/live', events(def, { maxConsecutiveErrors: 2 })), { logs: true });
+    await using ws = await server.ws('/live');
+    // More pings than maxConsecutiveErrors allows failures: none of them counts as one.
+    for (let id = 1; id <= 5; id++) ws.sendJson({ type: '$ping', id });
+    for (let id = 1; id <= 5; id++) await ws.expectJson({ id }, { exact: true });
+    ws.sendJson({ type: '$ping' });
+    ws.sendJson({ type: '$ping', id: 'p-6' });
+    await ws.expectJson({ id: 'p-6' }, { exact: true });
+    ws.sendJson({ type: 'note', id: 7, data: 'after pings' });
+    await ws.expectJson({ id: 7 }, { exact: true });
+    assert.deepEqual(seen, ['after pings']);
+    // Other "$" types are unknown events like any other.
+    ws.sendJson({ type: '$pong', id: 8 });
+    await ws.expectJson({ error: { code: 'UNKNOWN_EVENT', details: { type: '$pong' }, id: 8 } });
+    await ws.expectNoMessage(50);
+  });
+
+  it('is answered ahead of messages queued behind a busy handler, so a slow server still looks alive', async () => {
+    const gate = deferred();
+    const def = defineEvents({ slow: on(() => gate.promise.then(() => 'done')), next: on(() => 'next') });
+    await using server = await TestServer.start(new Router().websocket('/busy', events(def)));
+    await using ws = await server.ws('/busy');
+    ws.sendJson({ type: 'slow', id: 1 });
+    ws.sendJson({ type: 'next', id: 2 });
+    ws.sendJson({ type: '$ping', id: 3 });
+    await ws.expectJson({ id: 3 }, { exact: true });
+    gate.resolve();
+    await ws.expectJson({ id: 1, data: 'done' }, { exact: true });
+    await ws.expectJson({ id: 2, data: 'next' }, { exact: true });
+  });
+
+  it('types starting with "$" belong to the protocol: defineEvents and @OnEvent refuse them', () => {
+    assert.throws(() => defineEvents({ $ping: on(() => 'mine') }), {
+      name: 'TypeError',
+      message: 'defineEvents(): event "$ping": types starting with "$" belong to the protocol (events() answers "$ping" itself)',
+    });
+    assert.throws(() => defineEvents({}, { emits: { $notice: payload<string>() } }), {
+      name: 'TypeError',
+      message: /event "\$notice": types starting with "\$"/,
+    });
+    assert.throws(() => OnEvent('$ping'), { name: 'TypeError', message: /@OnEvent\('\$ping'\): types starting with "\$" belong to the protocol/ });
+  });
+});
+
 describe('events(): handlers that fail', () => {
   const failing = defineEvents({
     forbidden: on(() => {

@@ -52,6 +52,7 @@ export interface OnEventOptions extends EventOptions {
  */
 export function OnEvent(type: string, options: OnEventOptions = {}): RouteDecorator {
   if (typeof type !== 'string' || type === '') throw new TypeError('@OnEvent(type): type must be a non-empty string');
+  if (type.startsWith('$')) throw new TypeError(`@OnEvent('${type}'): types starting with "$" belong to the protocol (events() answers "$ping" itself)`);
   if (typeof options !== 'object' || options === null) throw new TypeError(`@OnEvent('${type}', options): options must be an object`);
   const { dto, path = '/', ...event } = options;
   return routeDecorator({ kind: 'event', path, label: `@OnEvent('${type}')`, options: { type, dto, event } });

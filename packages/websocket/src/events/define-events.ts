@@ -101,6 +101,7 @@ export function defineEvents(handlers: unknown, options: unknown = {}): EventsDe
   const own: Record<string, EventHandler> = Object.create(null);
   for (const [type, handler] of Object.entries(handlers)) {
     if (type === '') throw new TypeError('defineEvents(): an event type must be a non-empty string');
+    if (type.startsWith('$')) throw new TypeError(reservedMessage(type));
     if (!isEventHandler(handler)) throw new TypeError(`defineEvents(): event "${type}" must be made with on(Dto, handler) or on(handler)`);
     own[type] = handler;
   }
@@ -110,11 +111,16 @@ export function defineEvents(handlers: unknown, options: unknown = {}): EventsDe
   if (typeof emits !== 'object' || emits === null) throw new TypeError('defineEvents(): emits must be an object of server events by type');
   for (const [type, spec] of Object.entries(emits)) {
     if (type === '') throw new TypeError('defineEvents(): an emitted event type must be a non-empty string');
+    if (type.startsWith('$')) throw new TypeError(reservedMessage(type));
     if (typeof spec !== 'function' && !isPayload(spec)) throw new TypeError(`defineEvents(): emits "${type}" must be a class or payload<T>()`);
   }
   const definition: EventsDefinition = Object.freeze({ handlers: Object.freeze(own), emits: Object.freeze({ ...emits }) });
   made.add(definition);
   return definition;
+}
+
+function reservedMessage(type: string): string {
+  return `defineEvents(): event "${type}": types starting with "$" belong to the protocol (events() answers "$ping" itself)`;
 }
 
 /** True for a value made by {@link defineEvents}. */

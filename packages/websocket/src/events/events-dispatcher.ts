@@ -42,6 +42,9 @@ interface EventState {
   bucket: TokenBucket | undefined;
 }
 
+/** The protocol's liveness check (docs/client.md), answered by the dispatcher itself. */
+const PING = '$ping';
+
 // #flags bits.
 const PUMPING = 1;
 const CLOSED = 2;
@@ -139,6 +142,7 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
     const type = (value as EventEnvelope).type;
     const event = this.#settings.events.get(type);
     if (event === undefined) {
+      if (type === PING) return this.#pong(id);
       this.#failed(new KindlingError('UNKNOWN_EVENT', { details: { type } }), id, type);
       return undefined;
     }
@@ -159,6 +163,15 @@ export class EventsDispatcher extends HandlerCompletion implements MessageConsum
       }
     }
     return event;
+  }
+
+  /**
+   * Answers a client's liveness check at once, ahead of queued messages: `{"id":…}` for a
+   * request, nothing for an event. It neither reaches a handler nor counts as handled or failed.
+   */
+  #pong(id: string | number | undefined): undefined {
+    if (id !== undefined) this.#conn.sendText(replyText(id, undefined));
+    return undefined;
   }
 
   #canStart(event: ResolvedEvent): boolean {
