@@ -96,19 +96,20 @@ const SMOKE = {
 
 function usage(code) {
   process.stderr.write(
-    'usage: node bench/run.mjs [--smoke] [--tmp] [--name NAME] [--rounds N] [group ...]\n' + `groups: ${GROUPS.join(', ')} (default: all)\n`,
+    `usage: node bench/run.mjs [--smoke] [--tmp] [--name NAME] [--rounds N] [--pairs A/B,C/D] [group ...]\ngroups: ${GROUPS.join(', ')} (default: all)\n`,
   );
   process.exit(code);
 }
 
 function parseArgs(argv) {
-  const opts = { groups: [], smoke: false, tmp: false, name: undefined, rounds: undefined };
+  const opts = { groups: [], smoke: false, tmp: false, name: undefined, rounds: undefined, pairs: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--smoke') opts.smoke = true;
     else if (a === '--tmp') opts.tmp = true;
     else if (a === '--name') opts.name = argv[++i];
     else if (a === '--rounds') opts.rounds = Number(argv[++i]);
+    else if (a === '--pairs') opts.pairs = String(argv[++i] ?? '').split(',');
     else if (a === '-h' || a === '--help') usage(0);
     else if (GROUPS.includes(a)) opts.groups.push(a);
     else {
@@ -140,6 +141,7 @@ async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const config = structuredClone(opts.smoke ? SMOKE : FULL);
   if (opts.rounds) config.echo.rounds = opts.rounds;
+  if (opts.pairs) config['shared-core'].pairs = opts.pairs;
   setQuietBudget(opts.smoke ? 5_000 : 60_000);
   setRetryBudget(opts.smoke ? 0 : 12);
   const started = new Date();

@@ -24,7 +24,12 @@ const COMPARISONS = [
   ['batch', 'raw'],
   // The node engine against plain ws (DESIGN: ≥ 0.95×).
   ['node-mh', 'ws'],
-  // events() answers each request with a reply of its own: held against the messageHandler echo.
+  // events() parses each request and answers it with a reply of its own: held against its
+  // bare-uWS reference, against messageHandler doing the same by hand, and (for scale) against
+  // the messageHandler echo of raw frames.
+  ['ref-events', 'raw'],
+  ['events', 'ref-events'],
+  ['events', 'mh-json'],
   ['events', 'mh'],
 ];
 
@@ -66,10 +71,19 @@ async function measurePair(id, against, cfg) {
   }
 }
 
+/** The comparisons to run: all, or those named `measured/against` in `cfg.pairs` (`--pairs`). */
+function selectedComparisons(pairs) {
+  if (pairs === undefined) return COMPARISONS;
+  const known = new Set(COMPARISONS.map(([id, against]) => ratioKey(id, against)));
+  const unknown = pairs.filter((key) => !known.has(key));
+  if (unknown.length > 0) throw new Error(`--pairs: unknown pair ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+  return COMPARISONS.filter(([id, against]) => pairs.includes(ratioKey(id, against)));
+}
+
 export async function sharedCoreGroup(cfg) {
   const rows = [];
   const data = {};
-  for (const [id, against] of COMPARISONS) {
+  for (const [id, against] of selectedComparisons(cfg.pairs)) {
     const what = id === against ? `${SERVERS[id].label} (a second instance)` : SERVERS[id].label;
     // A pair that fails is measured once more before it is reported n/a.
     let r = await attempt(() => measurePair(id, against, cfg));

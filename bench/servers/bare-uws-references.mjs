@@ -14,6 +14,10 @@
 //               when it arrives (a batch outlives the callbacks), and every 16 messages are
 //               answered with one frame of their texts joined. No timer: a real batcher also
 //               needs a deadline for partial batches.
+//   /events     events()'s contract for a request: the text is parsed as JSON, the handler is
+//               found by the envelope's type and called with its data, and the reply
+//               {"id":…,"data":…} is the handler's result as JSON. No envelope checks, no ids in
+//               flight, no error replies: only the work every request-with-reply protocol does.
 // Usage: node bare-uws-references.mjs [port]
 import uWS from 'uWebSockets.js';
 import { ready } from './ready.mjs';
@@ -49,6 +53,8 @@ class Mailbox {
     return this;
   }
 }
+
+const eventHandlers = new Map([['echo', (data) => data]]);
 
 const app = uWS
   .App()
@@ -87,6 +93,14 @@ const app = uWS
       let reply = '';
       for (const text of texts) reply += text;
       ws.send(reply, false);
+    },
+  })
+  .ws('/events', {
+    ...base,
+    message: (ws, frame) => {
+      const envelope = JSON.parse(decoder.decode(frame));
+      const result = eventHandlers.get(envelope.type)(envelope.data);
+      ws.send(`{"id":${JSON.stringify(envelope.id)},"data":${JSON.stringify(result)}}`, false);
     },
   });
 
