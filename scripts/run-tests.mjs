@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const groups = ['packages', 'examples'];
@@ -58,7 +58,23 @@ for (const group of [...groups, 'bench']) {
 }
 // The repository's own scripts (the docs checker) have plain ESM tests, run as they are.
 collect(join(root, 'scripts'));
-let selected = only.length ? files.filter((f) => only.some((o) => f.includes(o))) : files;
+// A compiled test whose source was deleted or renamed stays in its dist folder (tsc never removes
+// output): its source map names the source, so such a leftover is left out, loudly.
+function sourceOf(file) {
+  const map = `${file}.map`;
+  if (!existsSync(map)) return undefined;
+  const [source] = JSON.parse(readFileSync(map, 'utf8')).sources ?? [];
+  return source === undefined ? undefined : join(dirname(map), source);
+}
+const stale = files.filter((f) => {
+  const source = sourceOf(f);
+  return source !== undefined && !existsSync(source);
+});
+if (stale.length > 0) {
+  console.log(`\n#### SKIPPED ${stale.length} compiled test(s) whose source is gone (delete them or clean the dist folders): ${stale.map((f) => relative(root, f)).join(', ')}\n`);
+}
+const current = files.filter((f) => !stale.includes(f));
+let selected = only.length ? current.filter((f) => only.some((o) => f.includes(o))) : current;
 const nativeUws = Number(process.versions.node.split('.')[0]) <= 20;
 // @kindling/websocket's socket tests drive its hub on a hand-made uWebSockets.js app, with no
 // @kindling/core engine in between: engine-specific by nature, so they need native uWS.
