@@ -1,5 +1,5 @@
 import { DEFAULT_CONNECTION_OPTIONS, describeValue, resolveConnectionOptions, type ConnectionOptions } from '@kindling/websocket';
-import type { AppOptions, WebSocketDefaults } from '../app.js';
+import type { AppOptions, WebSocketDefaults } from '../app-options.js';
 import { checkWebSocketOptionValues } from '../router/websocket-route-options.js';
 
 /** The scope an app option error names, so it is never blamed on a route. */
