@@ -71,7 +71,9 @@ const stale = files.filter((f) => {
   return source !== undefined && !existsSync(source);
 });
 if (stale.length > 0) {
-  console.log(`\n#### SKIPPED ${stale.length} compiled test(s) whose source is gone (delete them or clean the dist folders): ${stale.map((f) => relative(root, f)).join(', ')}\n`);
+  console.log(
+    `\n#### SKIPPED ${stale.length} compiled test(s) whose source is gone (delete them or clean the dist folders): ${stale.map((f) => relative(root, f)).join(', ')}\n`,
+  );
 }
 const current = files.filter((f) => !stale.includes(f));
 let selected = only.length ? current.filter((f) => only.some((o) => f.includes(o))) : current;
