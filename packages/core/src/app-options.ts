@@ -42,7 +42,8 @@ export interface AppOptions {
   /**
    * Carries topic publishes to other threads or nodes: `threadsBus()` (wired by `serve()`),
    * `redisBus()` from `@kindling/redis`. `listen()` starts it and fails if it cannot come up.
-   * See docs/scaling.md.
+   * A bus given here (any kind, `localBus()` too) gets `bus_*` series in `/metrics` and a `bus`
+   * check in `/health/ready`; the default bus gets neither. See docs/scaling.md.
    * @default localBus() (publishes reach this app's connections only)
    */
   bus?: TopicBus;

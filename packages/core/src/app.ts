@@ -86,7 +86,7 @@ export class App {
       this.#lifecycle.observer = this.#stats;
     }
     if (healthOptions !== undefined) {
-      this.#health = new HealthRoutes(healthOptions, this.#lifecycle);
+      this.#health = new HealthRoutes(healthOptions, this.#lifecycle, options.bus);
       this.#health.register(ops);
     }
     this.#routes = compileRoutes(
@@ -222,6 +222,7 @@ export class App {
       stats: this.#stats,
       connections: this.#hub.connections,
       wsRoutes: this.#routes.websocket.routes().map((r) => r.pattern),
+      bus: this.#options.bus,
     });
     const server = await this.#createServer();
     try {

@@ -4,7 +4,7 @@ import type { Lifecycle } from '../server/lifecycle.js';
 import type { OpsRoutes } from '../server/ops-routes.js';
 import type { ResolvedHealthOptions } from './health-options.js';
 import { Readiness } from './readiness.js';
-import type { WebSocketConnection } from '@kindling/websocket';
+import type { TopicBus, WebSocketConnection } from '@kindling/websocket';
 
 /**
  * The health endpoints: liveness (200 while the process answers), readiness (200, or 503 with
@@ -15,9 +15,10 @@ export class HealthRoutes {
   readonly readiness: Readiness;
   readonly #options: ResolvedHealthOptions;
 
-  constructor(options: ResolvedHealthOptions, lifecycle: Lifecycle) {
+  /** `bus`: the bus the app was given; readiness then has a `bus` check. */
+  constructor(options: ResolvedHealthOptions, lifecycle: Lifecycle, bus: TopicBus | undefined) {
     this.#options = options;
-    this.readiness = new Readiness(lifecycle, options.probe);
+    this.readiness = new Readiness(lifecycle, options.probe, bus);
   }
 
   /** Adds the endpoints to the app's routes. */

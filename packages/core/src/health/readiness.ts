@@ -1,3 +1,4 @@
+import type { TopicBus } from '@kindling/websocket';
 import type { Lifecycle } from '../server/lifecycle.js';
 import type { ResolvedProbeOptions } from './health-options.js';
 import { probeWebSocket } from './websocket-probe.js';
@@ -11,26 +12,30 @@ export interface CheckResult {
 /** What `/health/ready` answers with. */
 export interface ReadinessReport {
   readonly ready: boolean;
-  /** Every check by name (`listening`, `draining`, `probe`). */
+  /** Every check by name (`listening`, `draining`, `bus`, `probe`). */
   readonly checks: Readonly<Record<string, CheckResult>>;
   /** Names of the failing checks, first failure first. */
   readonly failing: readonly string[];
 }
 
 /**
- * Readiness: listening, not draining and — when configured — a WebSocket self-probe whose
- * result is reused for `intervalMs` (concurrent readiness requests share one probe in flight).
+ * Readiness: listening, not draining, the bus up when the app was given one (connected and
+ * every topic subscribed again after an outage) and — when configured — a WebSocket
+ * self-probe whose result is reused for `intervalMs` (concurrent readiness requests share one
+ * probe in flight).
  */
 export class Readiness {
   readonly #lifecycle: Lifecycle;
   readonly #probe: ResolvedProbeOptions | undefined;
+  readonly #bus: TopicBus | undefined;
   #probeUrl: string | undefined;
   #cached: { readonly at: number; readonly result: CheckResult } | undefined;
   #inFlight: Promise<CheckResult> | undefined;
 
-  constructor(lifecycle: Lifecycle, probe: ResolvedProbeOptions | undefined) {
+  constructor(lifecycle: Lifecycle, probe: ResolvedProbeOptions | undefined, bus: TopicBus | undefined) {
     this.#lifecycle = lifecycle;
     this.#probe = probe;
+    this.#bus = bus;
   }
 
   /** The app is listening: the probe may now connect to `baseUrl` (`ws://127.0.0.1:port`). */
@@ -44,6 +49,7 @@ export class Readiness {
       listening: phase === 'listening' || phase === 'draining' ? { ok: true } : { ok: false, detail: `app is ${phase}` },
       draining: this.#lifecycle.draining ? { ok: false, detail: 'shutdown in progress' } : { ok: true },
     };
+    if (this.#bus !== undefined) checks['bus'] = busCheck(this.#bus);
     // A draining or closed app is not ready whatever the probe says: do not open connections to it.
     if (this.#probe !== undefined)
       checks['probe'] =
@@ -66,4 +72,10 @@ export class Readiness {
     this.#cached = { at: performance.now(), result };
     return result;
   }
+}
+
+/** Up: publishes cross to the other threads/nodes (for Redis: connected and every topic subscribed again). */
+function busCheck(bus: TopicBus): CheckResult {
+  const { kind, up } = bus.stats();
+  return up ? { ok: true } : { ok: false, detail: `the ${kind} bus is down: publishes do not reach the other threads/nodes until it is back` };
 }

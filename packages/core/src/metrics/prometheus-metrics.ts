@@ -1,7 +1,8 @@
 import type { Registry } from 'prom-client';
-import type { WebSocketConnection } from '@kindling/websocket';
+import type { TopicBus, WebSocketConnection } from '@kindling/websocket';
 import type { AppStats, WsRouteStats } from './app-stats.js';
 import type { BucketCounts } from './bucket-counts.js';
+import { registerBusMetrics } from './bus-metrics.js';
 import { methodLabel } from './labels.js';
 import type { PromClient } from './load-prom-client.js';
 
@@ -15,6 +16,8 @@ export interface ScrapeSource {
   readonly connections: Iterable<WebSocketConnection>;
   /** Every WebSocket route pattern, so each has its series from the first scrape (at 0). */
   readonly wsRoutes: readonly string[];
+  /** The bus the app was given (`bus` option, or `serve()`'s threads bus); undefined: no bus series. */
+  readonly bus: TopicBus | undefined;
 }
 
 /**
@@ -178,6 +181,9 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
         for (const s of byRoute.values()) yield [{ route: s.route, method: methodLabel(s.method), status: s.status }, s.seconds];
     },
   );
+
+  const { bus } = source;
+  if (bus !== undefined) registerBusMetrics(prom, registry, prefix, () => bus.stats());
 }
 
 /** Every WebSocket route's stats, the declared routes first (so they appear at 0). */
