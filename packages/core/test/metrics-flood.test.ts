@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { App } from '@kindling/core';
+import { App, threadsBus } from '@kindling/core';
 import { failOnEscapedErrors } from './fixtures.js';
 import { echoRouter, eventually, open, scrape, series } from './metrics-fixtures.js';
 import { pipelinedGets, sample } from './ops-fixtures.js';
@@ -8,8 +9,10 @@ import { pipelinedGets, sample } from './ops-fixtures.js';
 failOnEscapedErrors();
 
 describe('metrics: labels from route patterns and fixed sets only', { timeout: 90_000 }, () => {
-  it('series stay flat under 10,000 distinct unmatched paths, 2,000 paths of one pattern, 10,000 topics and 200 unmatched upgrade paths', async () => {
-    const app = new App(echoRouter(), { logger: false, metrics: { defaultMetrics: false } });
+  it('series stay flat under 10,000 distinct unmatched paths, 2,000 paths of one pattern, 10,000 topics (carried by a bus) and 200 unmatched upgrade paths', async () => {
+    // A bus of its own: every topic is also subscribed and published on it, which adds no series either.
+    const bus = threadsBus({ channel: `flood:${randomUUID()}` });
+    const app = new App(echoRouter(), { logger: false, metrics: { defaultMetrics: false }, bus });
     const port = await app.listen(0, '127.0.0.1');
     try {
       const topics = await open(`ws://127.0.0.1:${port}/topics`);
@@ -54,6 +57,8 @@ describe('metrics: labels from route patterns and fixed sets only', { timeout: 9
       assert.equal(sample(text, 'kindling_http_requests_total{route="(none)",method="GET",status="404"}'), 10_001);
       assert.equal(sample(text, 'kindling_http_requests_total{route="/items/{id}",method="GET",status="200"}'), 2_001);
       assert.ok(!text.includes('topic-'), 'no topic becomes a label');
+      assert.equal(sample(text, 'kindling_bus_topics{bus="threads"}'), 10_001, 'the bus holds every topic, in one series');
+      assert.equal(sample(text, 'kindling_bus_publishes_total{bus="threads"}'), 10_001);
       topics.socket.close();
     } finally {
       await app.shutdown({ timeoutMs: 2000 });
