@@ -15,6 +15,7 @@ import type {
   EngineTls,
   EngineUpgradeHandler,
 } from '../engine.js';
+import { answerClientError } from './client-error.js';
 import { NodeRequest } from './node-request.js';
 import { NodeResponse } from './node-response.js';
 import { NodeSocket, type NodeSocketContext } from './node-socket.js';
@@ -68,6 +69,7 @@ class NodeServer implements EngineServer {
         })
       : createHttpServer({ maxHeaderSize });
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#http?.(new NodeResponse(req, res), new NodeRequest(req)));
+    this.#server.on('clientError', answerClientError);
   }
 
   ws(behavior: EngineBehavior): void {
