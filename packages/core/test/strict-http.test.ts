@@ -32,6 +32,21 @@ const FRAMING = (message: string, header: string) =>
 const REPEATED = FRAMING('Content-Length repeated or listing several values', 'content-length');
 const TOO_LARGE = '{"error":{"code":"PAYLOAD_TOO_LARGE","message":"Request body exceeds 100 bytes","details":{"limit":100}}}';
 
+/**
+ * The `node` engine's answer to a request its parser refused: Kindling's JSON error with `code`
+ * and the parser's code in `details`, a new `x-request-id`, and `connection: close`.
+ */
+function assertParserRefusal(reply: string, status: string, code: string, what: string): void {
+  const { status: line, headers, body } = head(reply);
+  assert.equal(line, `HTTP/1.1 ${status}`, what);
+  assert.match(headers, /\r\ncontent-type: application\/json; charset=utf-8/, what);
+  assert.match(headers, /\r\nx-request-id: [0-9a-f-]{36}/, what);
+  assert.match(headers, /\r\nconnection: close/, what);
+  const error = (JSON.parse(body) as { error: { code: string; details: { parserError: string } } }).error;
+  assert.equal(error.code, code, what);
+  assert.match(error.details.parserError, /^HPE_/, what);
+}
+
 function head(reply: string): { status: string; headers: string; body: string } {
   const end = reply.indexOf('\r\n\r\n');
   assert.notEqual(end, -1, `no complete head in ${JSON.stringify(reply)}`);
@@ -55,6 +70,7 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
       assert.equal(status, 'HTTP/1.1 400 Bad Request');
       assert.match(headers, /\r\nconnection: close/);
       if (engineOf(server.app) === 'uws') assert.equal(body, REPEATED);
+      else assertParserRefusal(reply.data, '400 Bad Request', 'INVALID_BODY_FRAMING', request);
     }
     assert.equal(calls.ignoring, 0);
   });
@@ -69,7 +85,7 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
     assert.doesNotMatch(reply.data, /200 OK/);
     // uws aborts the connection without an answer (a request arrived behind one still being
     // answered); node's parser answers 400. Neither serves the GET.
-    if (engineOf(server.app) === 'node') assert.match(reply.data, /^HTTP\/1\.1 400 /);
+    if (engineOf(server.app) === 'node') assertParserRefusal(reply.data, '400 Bad Request', 'INVALID_BODY_FRAMING', 'smuggling');
     else assert.equal(reply.data, '');
     assert.deepEqual(calls, { ignoring: 0, reading: 0, other: 0 });
   });
@@ -84,15 +100,17 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
       const { status, body } = head(reply.data);
       assert.equal(status, 'HTTP/1.1 400 Bad Request', coding);
       assert.equal(reply.closed, true);
-      // On node, llhttp answers 'identity' and 'chunked, chunked' with its own bare 400 first.
+      // On node, llhttp refuses 'identity' and 'chunked, chunked' itself, before Kindling sees them.
       if (engine === 'uws' || coding === 'gzip, chunked') {
         assert.equal(body, FRAMING(`unsupported Transfer-Encoding "${coding}"; only chunked`, 'transfer-encoding'), coding);
+      } else {
+        assertParserRefusal(reply.data, '400 Bad Request', 'INVALID_BODY_FRAMING', coding);
       }
     }
     assert.equal(calls.ignoring, 0);
   });
 
-  test('engine-specific: Transfer-Encoding with Content-Length, a Content-Length list or sign — uws drops the connection unanswered, node answers 400', async () => {
+  test('engine-specific: Transfer-Encoding with Content-Length, a Content-Length list or sign — uws drops the connection unanswered, node answers a JSON 400', async () => {
     const { router, calls } = build();
     await using server = await TestServer.start(router);
     const requests = [
@@ -103,7 +121,7 @@ describe('Content-Length and Transfer-Encoding (RFC 9112 §6.3)', () => {
     for (const request of requests) {
       const reply = await rawProbe(server.port, request, 2000);
       assert.equal(reply.closed, true, request);
-      if (engineOf(server.app) === 'node') assert.match(reply.data, /^HTTP\/1\.1 400 /, request);
+      if (engineOf(server.app) === 'node') assertParserRefusal(reply.data, '400 Bad Request', 'INVALID_BODY_FRAMING', request);
       else assert.equal(reply.data, '', request);
     }
     assert.equal(calls.ignoring, 0);
@@ -200,7 +218,7 @@ describe('requests the uws engine leaves unanswered (docs/engines.md)', () => {
     '60 small headers': `GET /other HTTP/1.1\r\nHost: x\r\n${headerLines(59)}\r\n`,
   };
 
-  test('engine-specific: uws sends nothing and keeps the socket open (it drops it after ~10 s); node answers at once', async () => {
+  test('engine-specific: uws sends nothing and keeps the socket open (it drops it after ~10 s); node answers at once, a JSON 400 where its parser refused', async () => {
     const { router, calls } = build();
     await using server = await TestServer.start(router);
     const engine = engineOf(server.app);
@@ -213,12 +231,26 @@ describe('requests the uws engine leaves unanswered (docs/engines.md)', () => {
         assert.deepEqual(reply, { data: '', closed: false }, name);
       } else if (name === '60 small headers') {
         assert.match(reply.data, /^HTTP\/1\.1 200 OK\r\n/, name);
-      } else {
+      } else if (name === 'a request without headers') {
+        // Not a parse error: node's own Host check answers a bare 400.
         assert.match(reply.data, /^HTTP\/1\.1 400 /, name);
+        assert.equal(reply.closed, true, name);
+      } else {
+        assertParserRefusal(reply.data, '400 Bad Request', 'BAD_REQUEST', name);
         assert.equal(reply.closed, true, name);
       }
     }
     assert.equal(calls.other, engine === 'uws' ? 0 : 1);
+  });
+
+  test("engine-specific: node: headers past its parser's limit (twice maxHeaderBytes) are a JSON 431 from the parser", async (t) => {
+    const { router, calls } = build();
+    await using server = await TestServer.start(router, { app: { maxHeaderBytes: 8192 } });
+    if (engineOf(server.app) !== 'node') return t.skip('the node engine only');
+    const reply = await rawProbe(server.port, `GET /other HTTP/1.1\r\nHost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 2000);
+    assertParserRefusal(reply.data, '431 Request Header Fields Too Large', 'HEADERS_TOO_LARGE', 'x-big');
+    assert.equal(reply.closed, true);
+    assert.equal(calls.other, 0);
   });
 
   test('48 header lines (Host included) are served on every engine: the most uws accepts', async () => {

@@ -48,11 +48,13 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
  * - `code`/`reason`: the close frame that was sent (server-initiated) or received
  *   (client-initiated); `1005` when the peer's frame had no code, `1006` when the TCP
  *   connection ended without a close frame — and, on the uWS engine, when the peer's close
- *   frame had an invalid code or reason (uWS answers it itself; see docs/engines.md).
+ *   frame had an invalid code or reason (uWS answers it itself; see docs/engines.md). On the
+ *   `node` engine a frame the engine refused is reported with the code it sent (1002, 1007,
+ *   1008 or 1009, no reason).
  * - `wasClean`: a close frame was sent or received (`code !== 1006`).
  * - `initiatedBy`: `'server'` when this side closed or terminated the connection; `'client'`
  *   when the peer sent a close frame or the TCP connection dropped, including frames the engine
- *   rejected (oversize past the hard cap, invalid UTF-8: 1006 with the engine's reason text).
+ *   rejected (oversize past the hard cap, invalid UTF-8: 1006 on `uws`, the code sent on `node`).
  */
 export interface CloseInfo {
   readonly code: number;

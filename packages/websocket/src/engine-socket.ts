@@ -71,4 +71,10 @@ export interface EngineSocketBehavior<TUserData, TUpgrade> {
   ping(ws: EngineSocket<TUserData>, message: ArrayBuffer): void;
   pong(ws: EngineSocket<TUserData>, message: ArrayBuffer): void;
   close(ws: EngineSocket<TUserData>, code: number, message: ArrayBuffer): void;
+  /**
+   * The engine refused what the peer sent and closed the connection with `code` (the close
+   * callback follows): `error` is the engine's name for the fault, `detail` its text. Called by
+   * engines that report it (`node`); uWS drops such connections without telling why.
+   */
+  protocolError?(ws: EngineSocket<TUserData>, code: number, error: string, detail: string): void;
 }

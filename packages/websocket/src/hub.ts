@@ -164,6 +164,7 @@ export class ConnectionHub {
       drain: (ws) => ws.getUserData().connection?.[kDrain](),
       activity: (ws) => ws.getUserData().connection?.[kActivity](),
       close: (ws, code, message) => ws.getUserData().connection?.[kClosed](code, message),
+      protocolError: (ws, code, error, detail) => ws.getUserData().connection?.[kLogEvent]('warn', { event: 'ws.protocol_error', code, error, detail }),
       failed: (ws, where, err) => this.#failed(ws, where, err),
     });
   }

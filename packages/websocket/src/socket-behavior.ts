@@ -28,6 +28,8 @@ export interface SocketEvents {
   drain(ws: EngineSocket<SocketUserData>): void;
   activity(ws: EngineSocket<SocketUserData>): void;
   close(ws: EngineSocket<SocketUserData>, code: number, message: ArrayBuffer): void;
+  /** The engine refused a frame from the peer and closes with `code` (see {@link EngineSocketBehavior.protocolError}). */
+  protocolError(ws: EngineSocket<SocketUserData>, code: number, error: string, detail: string): void;
   /** Something threw inside a callback while `ws` was still usable. */
   failed(ws: EngineSocket<SocketUserData> | undefined, where: string, err: unknown): void;
 }
@@ -93,6 +95,13 @@ export function createSocketBehavior<TUpgrade>(options: BehaviorOptions<TUpgrade
         events.activity(ws);
       } catch (err) {
         events.failed(ws, 'pong', err);
+      }
+    },
+    protocolError(ws, code, error, detail) {
+      try {
+        events.protocolError(ws, code, error, detail);
+      } catch (err) {
+        events.failed(ws, 'protocolError', err);
       }
     },
     close(ws, code, message) {

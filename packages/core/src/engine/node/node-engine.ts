@@ -15,9 +15,10 @@ import type {
   EngineTls,
   EngineUpgradeHandler,
 } from '../engine.js';
+import { answerClientError } from './client-error.js';
 import { NodeRequest } from './node-request.js';
 import { NodeResponse } from './node-response.js';
-import { NodeSocket } from './node-socket.js';
+import { NodeSocket, type NodeSocketContext } from './node-socket.js';
 import { NodeTopics } from './node-topics.js';
 import { UpgradeResponse } from './upgrade-response.js';
 
@@ -52,7 +53,7 @@ class NodeServer implements EngineServer {
   readonly #server: Server;
   readonly #topics = new NodeTopics();
   readonly #sockets = new Set<NodeSocket>();
-  #behavior: EngineBehavior | undefined;
+  #context: NodeSocketContext | undefined;
   #wss: WebSocketServer | undefined;
   #http: EngineHttpHandler | undefined;
 
@@ -68,10 +69,11 @@ class NodeServer implements EngineServer {
         })
       : createHttpServer({ maxHeaderSize });
     this.#server.on('request', (req: IncomingMessage, res: ServerResponse) => this.#http?.(new NodeResponse(req, res), new NodeRequest(req)));
+    this.#server.on('clientError', answerClientError);
   }
 
   ws(behavior: EngineBehavior): void {
-    this.#behavior = behavior;
+    this.#context = { behavior, registry: this.#topics, live: this.#sockets };
     const wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -143,19 +145,15 @@ class NodeServer implements EngineServer {
     headers: readonly string[],
   ): void => {
     const wss = this.#wss;
-    const behavior = this.#behavior;
-    if (wss === undefined || behavior === undefined) throw new Error('No WebSocket behavior');
+    const context = this.#context;
+    if (wss === undefined || context === undefined) throw new Error('No WebSocket behavior');
     req[kAccepted] = { protocol, headers };
     // No extension accepted by the route: let ws negotiate none.
     if (extensions === '') delete req.headers['sec-websocket-extensions'];
     wss.handleUpgrade(req, socket, head, (ws: WsSocket) => {
-      const engineSocket = new NodeSocket(ws, socket, userData, behavior, this.#topics, () => undefined);
-      this.#sockets.add(engineSocket);
-      // Kept until the TCP connection is gone, not only until Kindling counts it closed: after a
-      // close frame ws waits up to 30 s for the peer's, and close() must cut that wait too (a
-      // peer that never answers would otherwise hold the process up after shutdown).
-      ws.once('close', () => this.#sockets.delete(engineSocket));
-      behavior.open(engineSocket);
+      // In context.live until the TCP connection is gone, not only until Kindling counts it
+      // closed: close() must also cut ws's wait (up to 30 s) for the peer's close frame.
+      context.behavior.open(new NodeSocket(ws, socket, userData, context));
     });
     // The socket may have been paused while the upgrade was decided; ws reads it from now on.
     if (!socket.destroyed) socket.resume();

@@ -2,8 +2,8 @@ import type { EnginePayload } from '@kindling/websocket';
 
 /** A subscriber as the topic registry sees it. */
 export interface TopicMember {
-  /** The topics it is in (the registry keeps this set in step). */
-  readonly topics: Set<string>;
+  /** The topics it is in, `undefined` until its first subscribe (the registry keeps this set in step). */
+  topics: Set<string> | undefined;
   /** Sends a published frame unless closed or over the engine's backpressure limit. */
   deliver(message: string | Buffer, isBinary: boolean, compress: boolean): boolean;
 }
@@ -21,27 +21,29 @@ export class NodeTopics {
     if (set === undefined) this.#members.set(topic, (set = new Set()));
     if (set.has(member)) return false;
     set.add(member);
-    member.topics.add(topic);
+    (member.topics ??= new Set()).add(topic);
     return true;
   }
 
   unsubscribe(topic: string, member: TopicMember): boolean {
     const set = this.#members.get(topic);
     if (set === undefined || !set.delete(member)) return false;
-    member.topics.delete(topic);
+    member.topics?.delete(topic);
     if (set.size === 0) this.#members.delete(topic);
     return true;
   }
 
   /** Removes a closed socket from all its topics. */
   leaveAll(member: TopicMember): void {
-    for (const topic of member.topics) {
+    const topics = member.topics;
+    if (topics === undefined) return;
+    for (const topic of topics) {
       const set = this.#members.get(topic);
       if (set === undefined) continue;
       set.delete(member);
       if (set.size === 0) this.#members.delete(topic);
     }
-    member.topics.clear();
+    member.topics = undefined;
   }
 
   /** Sends to every subscriber of `topic` but `from`; true when there was one to send to. */
