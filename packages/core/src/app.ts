@@ -130,8 +130,9 @@ export class App {
   }
 
   /**
-   * Who is in a topic: across every node with a bus that has presence (`redisBus`), else this
-   * app alone. See docs/scaling.md.
+   * Who is in a topic: across every node with a bus that has presence (`redisBus` across
+   * processes, the threads bus of `serve()` across its threads), else this app alone. See
+   * docs/scaling.md.
    * @example
    * ```ts
    * await app.presence.join('lobby', 'ada', { since: Date.now() });

@@ -89,6 +89,7 @@ export {
   RATE_LIMIT_CLOSE_REASON,
   localBus,
   threadsBus,
+  announceThreadExit,
   localPresence,
 } from '@kindling/websocket';
 export type { BusLink, BusPayload, BusStats, Presence, PresenceEvent, PresenceMember, ThreadsBusOptions, TopicBus } from '@kindling/websocket';

@@ -60,6 +60,7 @@ export { Sweeper } from './sweeper.js';
 export { localBus } from './bus/local-bus.js';
 export { threadsBus } from './bus/threads-bus.js';
 export type { ThreadsBusOptions } from './bus/threads-bus.js';
+export { announceThreadExit } from './bus/threads-presence.js';
 export { localPresence } from './bus/presence.js';
 export type { Presence, PresenceEvent, PresenceMember } from './bus/presence.js';
 export type { BusLink, BusPayload, BusStats, TopicBus } from './bus/topic-bus.js';

@@ -17,6 +17,12 @@ export interface ServeOptions {
   startTimeoutMs?: number;
   /** The main thread's logger (`serve.*` events); each app keeps its own. @default `{ level: 'info' }` */
   logger?: LoggerSetting;
+  /**
+   * How long a presence `join`/`leave` waits for every other thread to apply it before it
+   * resolves anyway (logged as `presence.unacknowledged`). See docs/scaling.md.
+   * @default 2000
+   */
+  presenceTimeoutMs?: number;
 }
 
 /** {@link ServeOptions} with defaults filled in. */
@@ -28,6 +34,7 @@ export interface ResolvedServeOptions {
   readonly shutdownTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly logger: LoggerSetting | undefined;
+  readonly presenceTimeoutMs: number;
 }
 
 /** Fills in defaults and checks every option (TypeError). */
@@ -44,6 +51,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     shutdownTimeoutMs: positive('shutdownTimeoutMs', options.shutdownTimeoutMs, 10_000),
     startTimeoutMs: positive('startTimeoutMs', options.startTimeoutMs, 30_000),
     logger: options.logger,
+    presenceTimeoutMs: positive('presenceTimeoutMs', options.presenceTimeoutMs, 2000),
   };
 }
 

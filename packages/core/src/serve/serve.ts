@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { threadsBus, type TopicBus } from '@kindling/websocket';
+import { announceThreadExit, threadsBus, type TopicBus } from '@kindling/websocket';
 import { App } from '../app.js';
 import { createLogger, type Logger } from '../logger.js';
 import { resolveServeOptions, type ResolvedServeOptions, type ServeOptions } from './serve-options.js';
@@ -58,7 +58,7 @@ async function runThread(data: ThreadData, createApp: CreateApp): Promise<Server
   let app: App;
   let bound: number;
   try {
-    app = await createApp({ bus: threadsBus({ channel: data.channel }), thread: data.index });
+    app = await createApp({ bus: threadsBus({ channel: data.channel, presenceTimeoutMs: data.presenceTimeoutMs }), thread: data.index });
     if (!(app instanceof App)) throw new TypeError(`createApp must return an App, got ${typeof app}`);
     bound = await app.listen({ port: data.port, host: data.host, reusePort: true });
   } catch (err) {
@@ -85,8 +85,16 @@ async function runMain(entry: string | URL, options: ResolvedServeOptions): Prom
   const channel = `kindling:serve:${randomUUID()}`;
   const threads: ServerThread[] = [];
   for (let index = 0; index < options.threads; index++) {
-    const data: ThreadData = { kindlingServe: true, index, channel, port, host: options.host, shutdownTimeoutMs: options.shutdownTimeoutMs };
-    threads.push(new ServerThread(new Worker(new URL(entry), { workerData: data }), index, log));
+    const data: ThreadData = {
+      kindlingServe: true,
+      index,
+      channel,
+      port,
+      host: options.host,
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+      presenceTimeoutMs: options.presenceTimeoutMs,
+    };
+    threads.push(new ServerThread(new Worker(new URL(entry), { workerData: data }), index, channel, log));
   }
   const started = await Promise.allSettled(threads.map((thread) => thread.listening(options.startTimeoutMs)));
   const failure = started.find((result) => result.status === 'rejected');
@@ -128,9 +136,11 @@ class ServerThread {
   #error = '';
   #onChange: (() => void) | undefined;
 
-  constructor(worker: Worker, index: number, log: Logger) {
+  constructor(worker: Worker, index: number, channel: string, log: Logger) {
     this.#worker = worker;
     this.#index = index;
+    // threadId reads -1 once the thread has ended.
+    const threadId = worker.threadId;
     worker.on('message', (message: FromThread) => {
       if (message.type === 'listening') this.#state = 'listening';
       else if (message.type === 'failed') {
@@ -146,6 +156,8 @@ class ServerThread {
     });
     this.#exited = new Promise((resolve) =>
       worker.once('exit', () => {
+        // A thread that crashed could not take its presence members with it: the others drop them (node_down).
+        announceThreadExit(channel, threadId);
         if (this.#state === 'starting') this.#error ||= 'it ended before listening';
         this.#state = this.#state === 'starting' ? 'failed' : 'exited';
         this.#onChange?.();

@@ -15,6 +15,7 @@ export interface ThreadData {
   readonly port: number;
   readonly host: string;
   readonly shutdownTimeoutMs: number;
+  readonly presenceTimeoutMs: number;
 }
 
 /** Whether `data` is the `workerData` of a thread started by `serve()`. */

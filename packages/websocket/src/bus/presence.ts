@@ -43,8 +43,8 @@ export interface Presence {
 }
 
 /**
- * Presence for one app alone (the default with the in-process and threads buses): the members
- * of this app only.
+ * Presence for one app alone (the default with the in-process bus): the members of this app
+ * only.
  *
  * @example
  * ```ts

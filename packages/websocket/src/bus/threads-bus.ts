@@ -1,4 +1,5 @@
 import { BroadcastChannel } from 'node:worker_threads';
+import { ThreadsPresence } from './threads-presence.js';
 import type { BusLink, BusPayload, BusStats, TopicBus } from './topic-bus.js';
 
 /** Options for {@link threadsBus}. */
@@ -9,6 +10,13 @@ export interface ThreadsBusOptions {
    * @default 'kindling:topics'
    */
   channel?: string;
+  /**
+   * How long a presence `join` or `leave` waits for every other thread to apply it before it
+   * resolves anyway (logged as `presence.unacknowledged`): the bound on a thread that is too
+   * busy to answer. See docs/scaling.md.
+   * @default 2000
+   */
+  presenceTimeoutMs?: number;
 }
 
 interface Envelope {
@@ -22,7 +30,9 @@ const READY = Promise.resolve();
 /**
  * A bus between the worker threads of one process, over a `BroadcastChannel`. `serve()`
  * wires it into every thread's app; give it yourself only when you start the threads.
- * Nothing is lost between live threads; order is kept per publishing thread.
+ * Nothing is lost between live threads; order is kept per publishing thread. Comes with
+ * presence across the threads (`app.presence`; node names `thread-<threadId>`); when you start
+ * the threads yourself, call {@link announceThreadExit} when one ends.
  *
  * @example
  * ```ts
@@ -32,12 +42,16 @@ const READY = Promise.resolve();
  * ```
  */
 export function threadsBus(options: ThreadsBusOptions = {}): TopicBus {
-  return new ThreadsBus(options.channel ?? 'kindling:topics');
+  const timeoutMs = options.presenceTimeoutMs ?? 2000;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > 2 ** 31 - 1)
+    throw new TypeError(`threadsBus(): presenceTimeoutMs must be a whole number of milliseconds, got ${timeoutMs}`);
+  return new ThreadsBus(options.channel ?? 'kindling:topics', timeoutMs);
 }
 
 class ThreadsBus implements TopicBus {
   readonly kind = 'threads';
   readonly ready = READY;
+  readonly presence: ThreadsPresence;
   readonly #name: string;
   readonly #topics = new Set<string>();
   #channel: BroadcastChannel | undefined;
@@ -46,8 +60,9 @@ class ThreadsBus implements TopicBus {
   #failed = 0;
   #received = 0;
 
-  constructor(name: string) {
+  constructor(name: string, presenceTimeoutMs: number) {
     this.#name = name;
+    this.presence = new ThreadsPresence(name, presenceTimeoutMs);
   }
 
   start(link: BusLink): Promise<void> {
@@ -64,6 +79,7 @@ class ThreadsBus implements TopicBus {
     channel.unref();
     this.#channel = channel;
     this.#log = link.log;
+    this.presence.start(link.log);
     return READY;
   }
 
@@ -101,6 +117,7 @@ class ThreadsBus implements TopicBus {
   }
 
   close(): Promise<void> {
+    this.presence.close();
     this.#channel?.close();
     this.#channel = undefined;
     return READY;
