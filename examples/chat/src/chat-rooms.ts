@@ -2,7 +2,8 @@ import type { Presence } from '@kindling/core';
 
 /**
  * Who is in which room. Names are unique per room. With {@link usePresence} the "here now"
- * list ({@link here}) covers every node of a cluster (`app.presence` on a Redis bus).
+ * list ({@link here}) covers every node of a cluster or every thread of `serve()` (`app.presence`
+ * on a Redis or threads bus).
  */
 export class ChatRooms {
   readonly #rooms = new Map<string, Set<string>>();
