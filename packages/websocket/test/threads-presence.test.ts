@@ -106,9 +106,12 @@ describe('threads bus presence, through real worker threads', { timeout: 60_000 
     const channel = `kindling:test:${randomUUID()}`;
     const main = await mainBus(channel);
     const worker = new PresenceThread(channel);
+    const joined = nextEvent(main.presence, (e) => e.member === 'bob');
     await worker.call('start');
     await worker.call('join', 'lobby', 'bob');
-    // join resolved in the worker once this thread applied it: no waiting here.
+    // Right after its start the worker may not have heard from this thread yet, so its join need
+    // not have waited for it (docs/scaling.md): wait for the event here.
+    await joined;
     assert.deepEqual(names(await main.presence.members('lobby')), [`bob@${worker.node}`]);
 
     const down = nextEvent(main.presence, (e) => e.type === 'leave');
@@ -125,12 +128,16 @@ describe('threads bus presence, through real worker threads', { timeout: 60_000 
     const channel = `kindling:test:${randomUUID()}`;
     const main = await mainBus(channel);
     const worker = new PresenceThread(channel);
+    // This thread knows the worker once its hello arrived (it carries the worker's member).
+    const hello = nextEvent(main.presence, (e) => e.member === 'w');
+    await worker.call('join', 'room', 'w');
     await worker.call('start');
+    await hello;
     await main.presence.join('room', 'ada');
     // Resolved only after the worker applied it: its members() lists ada at once.
-    assert.deepEqual(names((await worker.call('members', 'room')) as PresenceMember[]), ['ada@thread-0']);
+    assert.deepEqual(names((await worker.call('members', 'room')) as PresenceMember[]), ['ada@thread-0', `w@${worker.node}`]);
     await main.presence.leave('room', 'ada');
-    assert.deepEqual(await worker.call('members', 'room'), []);
+    assert.deepEqual(names((await worker.call('members', 'room')) as PresenceMember[]), [`w@${worker.node}`]);
     assert.equal((await worker.heard((e) => e.type === 'leave')).reason, 'left');
     await worker.call('close');
     await worker.exited;
