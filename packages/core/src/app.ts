@@ -277,6 +277,10 @@ export class App {
     });
     this.#lifecycle.phase = 'closed';
     await this.#closeBus();
+    // A shutdown started by a handler can get here inside the engine's callback, before uWS has
+    // written the close frames it corked there: closing the app now would cut them off (the
+    // peers would see 1006). One turn of the event loop leaves every callback first.
+    await new Promise((resolve) => setImmediate(resolve));
     // Idle keep-alive connections and anything left: the process needs no forced exit.
     this.#server?.close();
     await this.#tls?.dispose();

@@ -139,6 +139,28 @@ describe('app.shutdown()', { timeout: 60_000 }, () => {
     assert.equal(await canConnect(port), false, 'the listen socket is closed');
   });
 
+  it('started from inside a message handler (an admin command): every client still gets its 1001 close frame', async () => {
+    let result: Promise<unknown> | undefined;
+    const router = new Router()
+      .websocket(
+        '/admin',
+        messageHandler((_ws, msg) => {
+          if (msg.type === 'text' && msg.text === 'stop') result = app.shutdown({ reason: 'stopped by admin' });
+        }),
+      )
+      .websocket('/live', (ws) => ws.keepOpen());
+    const app = new App(router, { logger: false });
+    const port = await app.listen(0, '127.0.0.1');
+    const admin = await open(`ws://127.0.0.1:${port}/admin`);
+    const other = await open(`ws://127.0.0.1:${port}/live`);
+    await waitFor(() => app.connections.size === 2, 'both connections are registered');
+    admin.socket.send('stop');
+    assert.deepEqual(await admin.closed, { code: 1001, reason: 'stopped by admin' });
+    assert.deepEqual(await other.closed, { code: 1001, reason: 'stopped by admin' });
+    await waitFor(() => result !== undefined, 'the handler started the shutdown');
+    assert.deepEqual(await result, { closed: 2, forced: 0 });
+  });
+
   it('called twice: one shutdown, one close frame per client, the same result', async () => {
     const router = new Router().websocket('/live', (ws) => ws.keepOpen());
     await using server = await TestServer.start(router, { logs: true });
