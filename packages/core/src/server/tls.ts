@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 
 /** Certificate files for HTTPS / WSS. See docs/tls.md. */
 export interface TlsFiles {
@@ -42,6 +41,8 @@ export async function resolveTls(setting: TlsSetting): Promise<ResolvedTls> {
 }
 
 async function createSelfSigned(): Promise<ResolvedTls> {
+  // Loaded here, not at import: it pulls in an X.509 library that only `tls: 'self-signed'` needs.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
     curve: 'P-256',
