@@ -26,9 +26,9 @@ export const SERVERS = {
     policiesPath: '/echo-policies',
     reference: 'ref-copy',
   },
-  'mh-metrics-own': {
-    label: 'Kindling messageHandler, metrics on without default process metrics',
-    file: 'kindling-ws-echo-metrics-no-defaults.mjs',
+  'mh-metrics-process': {
+    label: 'Kindling messageHandler, metrics on with default process metrics',
+    file: 'kindling-ws-echo-metrics-process.mjs',
     path: '/echo',
     reference: 'ref-copy',
   },

@@ -14,7 +14,7 @@ const COMPARISONS = [
   ['mh', 'raw'],
   ['mh', 'ref-copy'],
   ['mh-metrics', 'mh'],
-  ['mh-metrics-own', 'mh'],
+  ['mh-metrics-process', 'mh'],
   ['ref-forawait', 'raw'],
   ['forawait', 'raw'],
   ['forawait', 'ref-forawait'],

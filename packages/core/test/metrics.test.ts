@@ -17,10 +17,7 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
       assert.equal(before.status, 200);
       assert.equal(before.type, 'text/plain; version=0.0.4; charset=utf-8');
       assert.equal(sample(before.text, 'kindling_ws_connections{route="/echo"}'), 0, 'every WebSocket route has its gauge from the start');
-      assert.ok(
-        samples(before.text).some((l) => l.startsWith('process_cpu_user_seconds_total')),
-        'default process metrics are on',
-      );
+      assert.ok(!samples(before.text).some((l) => l.startsWith('process_') || l.startsWith('nodejs_')), "prom-client's default process metrics are opt-in");
 
       const echo = await open(`ws://127.0.0.1:${port}/echo`);
       for (const text of ['héllo', 'héllo', 'héllo']) {
@@ -90,7 +87,8 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
   it('passes `promtool check metrics` (Debian prometheus package)', async (t) => {
     const promtool = systemBinary('promtool', 'prometheus');
     if (promtool === undefined) return t.skip('promtool is not installed');
-    const app = new App(echoRouter(), { logger: false, metrics: { defaultMetrics: false } });
+    // The defaults, as an app that says `metrics: true` serves them.
+    const app = new App(echoRouter(), { logger: false, metrics: true });
     const port = await app.listen(0, '127.0.0.1');
     try {
       const client = await open(`ws://127.0.0.1:${port}/echo`);
@@ -106,6 +104,27 @@ describe('metrics: Prometheus text at /metrics', { timeout: 120_000 }, () => {
       );
       const check = spawnSync(promtool, ['check', 'metrics'], { input: text, encoding: 'utf8', timeout: 30_000 });
       assert.equal(check.status, 0, `promtool: ${check.stdout}${check.stderr}`);
+    } finally {
+      await app.shutdown({ timeoutMs: 2000 });
+    }
+  });
+
+  it("defaultMetrics: true adds prom-client's process metrics under their standard names", async () => {
+    const app = new App(echoRouter(), { logger: false, metrics: { defaultMetrics: true } });
+    const port = await app.listen(0, '127.0.0.1');
+    try {
+      const { text } = await scrape(port);
+      const lines = samples(text);
+      for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+        assert.ok(
+          lines.some((l) => l.startsWith(name)),
+          `${name} is served`,
+        );
+      }
+      assert.ok(
+        lines.some((l) => l.startsWith('kindling_ws_connections')),
+        "Kindling's own metrics are there too",
+      );
     } finally {
       await app.shutdown({ timeoutMs: 2000 });
     }

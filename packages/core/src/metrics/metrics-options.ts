@@ -34,8 +34,10 @@ export interface MetricsOptions {
   buckets?: MetricsBuckets;
   /**
    * Also collect prom-client's default process metrics (CPU, memory, event loop lag, GC), under
-   * their standard names.
-   * @default true for the registry Kindling creates, false for one you pass
+   * their standard names. Opt-in, as in prom-client itself: their GC observer and event-loop
+   * monitor cost 1–3% of echo throughput (docs/metrics.md), and `promtool check metrics` flags
+   * three of their names.
+   * @default false
    */
   defaultMetrics?: boolean;
 }
@@ -84,6 +86,6 @@ export function resolveMetricsOptions(setting: MetricsSetting | undefined): Reso
       handler: checkBuckets('metrics.buckets.handler', b.handler ?? LATENCY_BUCKETS),
       connection: checkBuckets('metrics.buckets.connection', b.connection ?? CONNECTION_BUCKETS),
     },
-    defaultMetrics: options.defaultMetrics ?? options.registry === undefined,
+    defaultMetrics: options.defaultMetrics ?? false,
   };
 }
