@@ -207,6 +207,26 @@ export function targets(byId, { memoryConns, memoryEarlyS, broadcastSubscribers,
     }
   }
   ratioRow('HTTP hello ≥ 0.8 × raw uWS', byId.http, http['kindling-http'] / http['raw-http'], 0.8);
+  {
+    // Cross-node fan-out (DESIGN §9): by rate, unless the runner's single client thread was the
+    // limit (≥ 90% of a core) — then per server CPU-second, which measures the servers.
+    const what = 'cross-node fan-out on Redis ≥ 5 × socket.io with its Redis adapter';
+    const c = byId.cluster?.data ?? {};
+    const k = c['kindling-redis'];
+    const sio = c['socketio-redis'];
+    if (!byId.cluster) rows.push([what, '—', 'not run']);
+    else if (!k || !sio) rows.push([what, '—', 'n/a (a system did not run)']);
+    else {
+      const byRate = k.rate / sio.rate;
+      const byCpu = k.perCpu / sio.perCpu;
+      const runnerBound = k.runnerCpu >= 0.9;
+      const read = runnerBound ? byCpu : byRate;
+      const why = runnerBound
+        ? ` (the runner's clients used ${Math.round(k.runnerCpu * 100)}% of a core: the rate is theirs, so the target reads per CPU-second)`
+        : '';
+      rows.push([what, `${fmtRatio(byRate)} by rate, ${fmtRatio(byCpu)} per server CPU-second${why}`, read >= 5 ? 'met' : 'NOT met']);
+    }
+  }
   return rows;
 }
 
