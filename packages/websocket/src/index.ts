@@ -51,7 +51,7 @@ export { TIMEOUT } from './inbox.js';
 export { binaryMessage, isMessage, textMessage } from './message.js';
 export type { BinaryMessage, Message, TextMessage } from './message.js';
 export { ConnectionRegistry } from './registry.js';
-export { idText, newSerial, newSerialId, type IdSource } from './serial-id.js';
+export { idText, newSerial, newSerialId, serialBytes, type IdSource } from './serial-id.js';
 export type { SendData, SendResult } from './send-result.js';
 export type { BehaviorOptions } from './socket-behavior.js';
 export type { EnginePayload, EnginePublisher, EngineSendStatus, EngineSocket, EngineSocketBehavior } from './engine-socket.js';

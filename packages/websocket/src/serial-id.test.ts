@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatSerial, idText, newSerial, newSerialId, parseSerial } from './serial-id.js';
+import { formatSerial, idText, newSerial, newSerialId, parseSerial, serialBytes } from './serial-id.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -24,6 +24,16 @@ describe('serial ids', () => {
     for (const other of [foreign, `${id.slice(0, 24)}ABCDEF012345`, `${id.slice(0, 24)}-12345678901`, `${id}0`, '', 'lobby']) {
       assert.equal(parseSerial(other), undefined, other);
     }
+  });
+
+  it('serialBytes writes the same text as bytes, into one buffer the next call overwrites', () => {
+    const decode = (bytes: ArrayBuffer) => new TextDecoder().decode(bytes);
+    for (const serial of [1, 15, 16, 255, 4096, newSerial(), 2 ** 32 + 5, 2 ** 48 - 1]) {
+      assert.equal(decode(serialBytes(serial)), formatSerial(serial), String(serial));
+    }
+    const first = serialBytes(10);
+    assert.equal(serialBytes(11), first);
+    assert.equal(decode(first), formatSerial(11));
   });
 
   it('idText leaves text as it is', () => {

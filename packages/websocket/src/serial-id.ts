@@ -27,6 +27,31 @@ export function formatSerial(serial: number): string {
   return PREFIX + (hex.length === 12 ? hex : ZEROS.slice(hex.length) + hex);
 }
 
+// One scratch copy of an id's text as ASCII bytes: the prefix stays, `serialBytes` rewrites the
+// 12 counter digits. A string would be made, flattened and encoded again by the engine.
+const SCRATCH = new TextEncoder().encode(`${PREFIX}${ZEROS}`).buffer;
+const SCRATCH_BYTES = new Uint8Array(SCRATCH);
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+
+/**
+ * The UUID-shaped text of a serial (what {@link formatSerial} returns) as ASCII bytes, written
+ * into one buffer that the next call overwrites: for an engine call that copies it at once,
+ * such as a header value, so that no string is made.
+ *
+ * @example
+ * ```ts
+ * res.writeHeader('x-request-id', serialBytes(serial)); // uWS copies the bytes into the response
+ * ```
+ */
+export function serialBytes(serial: number): ArrayBuffer {
+  let rest = serial;
+  for (let i = SCRATCH_BYTES.length - 1; i >= PREFIX.length; i--) {
+    SCRATCH_BYTES[i] = HEX_DIGITS[rest % 16] as number;
+    rest = Math.floor(rest / 16);
+  }
+  return SCRATCH;
+}
+
 /** The serial an id made by {@link formatSerial} in this process stands for; `undefined` for any other string. */
 export function parseSerial(id: string): number | undefined {
   if (id.length !== 36 || !id.startsWith(PREFIX)) return undefined;

@@ -35,9 +35,12 @@ export interface EngineRequest {
  * must not be touched.
  */
 export interface EngineResponse {
-  /** `'404 Not Found'`-style status; `200 OK` when never called. */
-  writeStatus(status: string): unknown;
-  writeHeader(name: string, value: string): unknown;
+  /**
+   * `'404 Not Found'`-style status; `200 OK` when never called. Text may be given as its bytes
+   * (as may header names and values): a constant encoded once is cheaper to hand to uWS.
+   */
+  writeStatus(status: EnginePayload): unknown;
+  writeHeader(name: EnginePayload, value: EnginePayload): unknown;
   /** Ends the response with `body`; `closeConnection` closes the connection after it. */
   end(body?: EnginePayload, closeConnection?: boolean): unknown;
   /** Ends without a body; with `reportedContentLength` (HEAD) that length is announced. */

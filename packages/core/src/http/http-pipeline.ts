@@ -5,10 +5,9 @@ import { isPromise, runExtractors } from '../extract/extractor.js';
 import { runMiddleware } from '../middleware.js';
 import { BodyReader, RequestAborted } from '../request/body.js';
 import { readBodyFraming, type BodyFraming } from '../request/body-framing.js';
-import { headerBytes } from '../request/header-bytes.js';
 import { RequestContext, type SharedContext } from '../request/request-context.js';
 import { resolveRequestId } from '../request/request-id.js';
-import { LazyRequestParts, type RequestParts } from '../request/request-parts.js';
+import { LazyRequestParts, type CopiedRequestParts, type RequestParts } from '../request/request-parts.js';
 import { errorToResponse } from '../response/error-response.js';
 import { Response, TEXT_TYPE, toResponse, type HandlerResult } from '../response/response.js';
 import { writeResponse, writeText, type WriteOptions } from '../response/write-response.js';
@@ -54,9 +53,9 @@ export class HttpPipeline {
     if (!exchange.done) exchange.goAsync();
   };
 
-  #route(exchange: Exchange, parts: RequestParts): void {
+  #route(exchange: Exchange, parts: CopiedRequestParts): void {
     if (this.#lifecycle.refuses(parts.path)) return exchange.finish(errorToResponse(new ServerDraining(), this.#log), '');
-    if (headerBytes(parts) > this.#limits.maxHeaderBytes) {
+    if (parts.headerBytes > this.#limits.maxHeaderBytes) {
       return exchange.finish(errorToResponse(new HeadersTooLarge(this.#limits.maxHeaderBytes), this.#log), '', true);
     }
     let framing: BodyFraming;

@@ -42,6 +42,17 @@ describe('request parts', () => {
     }
   });
 
+  it('count the header section as sent: name, value and 4 bytes per line, repeated lines each', () => {
+    const { req, res } = fakes([
+      ['accept', 'a'],
+      ['accept', 'bb'],
+      ['host', 'example.test'],
+    ]);
+    const expected = 'accept'.length + 1 + 4 + 'accept'.length + 2 + 4 + 'host'.length + 'example.test'.length + 4;
+    for (const parts of [readRequestParts(req, res), new LazyRequestParts(req, res)]) assert.equal(parts.headerBytes, expected);
+    assert.equal(readRequestParts(fakes([]).req, res).headerBytes, 0);
+  });
+
   it('each request gets its own headers object', () => {
     const one = fakes([['a', '1']]);
     const two = fakes([['b', '2']]);

@@ -17,15 +17,25 @@ export interface RequestParts {
   readonly remoteAddress: string;
 }
 
+/** Request parts copied from an engine's request, with the size the copy measured. */
+export interface CopiedRequestParts extends RequestParts {
+  /**
+   * The size of the header section as `maxHeaderBytes` counts it: every header line's name and
+   * value, plus 4 bytes for its `: ` and line break. Summed while the headers are copied.
+   */
+  readonly headerBytes: number;
+}
+
 const decoder = new TextDecoder();
 
 /** Copies the parts of a request out of uWS. Must run synchronously in the uWS callback. */
-export function readRequestParts(req: HttpRequest, res: HttpResponse): RequestParts {
+export function readRequestParts(req: HttpRequest, res: HttpResponse): CopiedRequestParts {
   return {
     method: readMethod(req),
     path: req.getUrl(),
     rawQuery: req.getQuery() ?? '',
     headers: readHeaders(req),
+    headerBytes: collectedBytes,
     remoteAddress: readRemoteAddress(res),
   };
 }
@@ -37,11 +47,12 @@ export function readRequestParts(req: HttpRequest, res: HttpResponse): RequestPa
  * pipeline calls {@link pin} before either can happen while user code could still ask: before
  * going async and before answering, whenever a `RequestContext` was handed out.
  */
-export class LazyRequestParts implements RequestParts {
+export class LazyRequestParts implements CopiedRequestParts {
   readonly method: string;
   readonly path: string;
   readonly rawQuery: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly headerBytes: number;
   #res: HttpResponse | undefined;
   #remoteAddress: string | undefined;
 
@@ -51,6 +62,7 @@ export class LazyRequestParts implements RequestParts {
     this.path = req.getUrl();
     this.rawQuery = req.getQuery() ?? '';
     this.headers = readHeaders(req);
+    this.headerBytes = collectedBytes;
     this.#res = res;
   }
 
@@ -77,19 +89,24 @@ function readMethod(req: HttpRequest): string {
   return req.getCaseSensitiveMethod().toUpperCase();
 }
 
-// The object `collectHeader` fills. uWS calls the callback synchronously inside `forEach`, so
-// one module-level callback serves every request without a closure each.
+// The object `collectHeader` fills and the header bytes it has counted. uWS calls the callback
+// synchronously inside `forEach`, so one module-level callback serves every request without a
+// closure each; `collectedBytes` is read right after `readHeaders` returns.
 const NONE: Record<string, string> = {};
 let collecting = NONE;
+let collectedBytes = 0;
 
 function collectHeader(name: string, value: string): void {
+  collectedBytes += name.length + value.length + 4;
   const existing = collecting[name];
   collecting[name] = existing === undefined ? value : `${existing}${name === 'cookie' ? '; ' : ', '}${value}`;
 }
 
+/** Copies the headers; leaves their size in `collectedBytes`. */
 function readHeaders(req: HttpRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   collecting = headers;
+  collectedBytes = 0;
   req.forEach(collectHeader);
   collecting = NONE;
   return headers;

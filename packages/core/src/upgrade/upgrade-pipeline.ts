@@ -1,13 +1,21 @@
 import type { EngineRequest as HttpRequest, EngineResponse as HttpResponse } from '../engine/engine.js';
 import type { Logger } from 'pino';
-import { idText, runHandler, toKindlingError, type ConnectionOptions, type IdSource, type SocketUserData, type WebSocketConnection } from '@kindling/websocket';
+import {
+  idText,
+  runHandler,
+  serialBytes,
+  toKindlingError,
+  type ConnectionOptions,
+  type IdSource,
+  type SocketUserData,
+  type WebSocketConnection,
+} from '@kindling/websocket';
 import { HeadersTooLarge, InvalidHandshake, MalformedUri, RouteNotFound, ServerDraining } from '../errors/rejections.js';
 import { isPromise } from '../extract/extractor.js';
 import { readBodyFraming } from '../request/body-framing.js';
-import { headerBytes } from '../request/header-bytes.js';
 import type { RequestContext } from '../request/request-context.js';
 import { resolveRequestIdSource } from '../request/request-id.js';
-import { readRequestParts, type RequestParts } from '../request/request-parts.js';
+import { readRequestParts, type CopiedRequestParts, type RequestParts } from '../request/request-parts.js';
 import { errorToResponse } from '../response/error-response.js';
 import type { Response } from '../response/response.js';
 import { writeResponse } from '../response/write-response.js';
@@ -27,7 +35,9 @@ export interface ResolvedWebSocketOptions extends WebSocketRouteOptions {
 
 type WsRoute = CompiledWebSocketRoute<ResolvedWebSocketOptions>;
 
-const SWITCHING_PROTOCOLS = '101 Switching Protocols';
+// Encoded once: uWS copies bytes as they are, where a string must be measured and encoded.
+const SWITCHING_PROTOCOLS = new TextEncoder().encode('101 Switching Protocols').buffer;
+const REQUEST_ID = new TextEncoder().encode('x-request-id').buffer;
 
 /**
  * The upgrade pipeline (docs/websocket.md): copy the request out of uWS, register `onAborted`,
@@ -64,9 +74,9 @@ export class UpgradePipeline {
     }
   };
 
-  #run(attempt: UpgradeAttempt, parts: RequestParts): void {
+  #run(attempt: UpgradeAttempt, parts: CopiedRequestParts): void {
     if (this.#lifecycle.draining) throw new ServerDraining();
-    if (headerBytes(parts) > this.#maxHeaderBytes) throw new HeadersTooLarge(this.#maxHeaderBytes);
+    if (parts.headerBytes > this.#maxHeaderBytes) throw new HeadersTooLarge(this.#maxHeaderBytes);
     try {
       // After a 101 the bytes that follow the head are WebSocket frames: a body would be read as them.
       if (readBodyFraming(parts.headers) !== 'none') throw new InvalidHandshake('an upgrade request carries no body');
@@ -200,7 +210,8 @@ class UpgradeAttempt {
       // uWS writes its own status line only when none was written, and keeps headers written
       // before upgrade() in the 101: the client can match the upgrade to `ws.open`/`ws.close`.
       this.res.writeStatus(SWITCHING_PROTOCOLS);
-      this.res.writeHeader('x-request-id', this.requestId);
+      const id = this.#requestId;
+      this.res.writeHeader(REQUEST_ID, typeof id === 'number' ? serialBytes(id) : id);
       // uWS runs `open` (and so `start`) synchronously inside upgrade().
       this.res.upgrade(userData, headers['sec-websocket-key'] ?? '', ctx.protocol, extensions, this.context);
     } finally {

@@ -16,12 +16,12 @@ export class NodeResponse implements EngineResponse {
     this.#res = res;
   }
 
-  writeStatus(status: string): this {
+  writeStatus(status: EnginePayload): this {
     this.#head.writeStatus(status);
     return this;
   }
 
-  writeHeader(name: string, value: string): this {
+  writeHeader(name: EnginePayload, value: EnginePayload): this {
     this.#head.writeHeader(name, value);
     return this;
   }

@@ -8,7 +8,8 @@ export class ResponseHead {
   /** Flat `[name, value, name, value, ...]`, repeats kept (set-cookie). */
   readonly headers: string[] = [];
 
-  writeStatus(line: string): void {
+  writeStatus(status: EnginePayload): void {
+    const line = textOf(status);
     const space = line.indexOf(' ');
     const code = Number.parseInt(space === -1 ? line : line.slice(0, space), 10);
     if (!Number.isInteger(code) || code < 100 || code > 999) throw new TypeError(`writeStatus(): not a status line: ${line}`);
@@ -16,9 +17,16 @@ export class ResponseHead {
     this.message = space === -1 ? (STATUS_CODES[code] ?? '') : line.slice(space + 1);
   }
 
-  writeHeader(name: string, value: string): void {
-    this.headers.push(name, value);
+  writeHeader(name: EnginePayload, value: EnginePayload): void {
+    this.headers.push(textOf(name), textOf(value));
   }
+}
+
+/** A status line, header name or value given as text or as its bytes (read as Latin-1, as on the wire). */
+function textOf(value: EnginePayload): string {
+  if (typeof value === 'string') return value;
+  const bytes = value instanceof ArrayBuffer ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return bytes.toString('latin1');
 }
 
 /** The body as bytes or text node's sockets take, and its length in bytes. */

@@ -41,12 +41,12 @@ export class UpgradeResponse implements EngineResponse {
     this.#accept = accept;
   }
 
-  writeStatus(status: string): this {
+  writeStatus(status: EnginePayload): this {
     this.#status.writeStatus(status);
     return this;
   }
 
-  writeHeader(name: string, value: string): this {
+  writeHeader(name: EnginePayload, value: EnginePayload): this {
     this.#status.writeHeader(name, value);
     return this;
   }
