@@ -1,7 +1,7 @@
 import type { CloseInfo, HandlerTimings, TimedHandlerKind, WebSocketConnection } from '@kindling/websocket';
 import type { RequestObserver } from '../server/lifecycle.js';
 import { BucketCounts } from './bucket-counts.js';
-import { closeCodeLabel, errorCodeLabel, methodIndex, NO_ROUTE, statusLabel } from './labels.js';
+import { closeSeriesKey, errorCodeLabel, methodIndex, NO_ROUTE, statusLabel } from './labels.js';
 
 /** Histogram bounds in seconds, per histogram. */
 export interface BucketBounds {
@@ -23,8 +23,8 @@ export class WsRouteStats {
   handlerErrors = 0;
   /** By rate-limit policy (`drop`, `close`, `notify`). */
   readonly rateLimited = new Map<string, number>();
-  /** By `code|initiatedBy`. */
-  readonly closes = new Map<string, number>();
+  /** By {@link closeSeriesKey} (code label and who closed). */
+  readonly closes = new Map<number, number>();
   /** By error code. */
   readonly validationFailures = new Map<string, number>();
   /** By status (101 for an upgrade). */
@@ -86,7 +86,7 @@ export class AppStats implements HandlerTimings, RequestObserver {
     addConnection(stats, conn);
     const policy = conn.options.rateLimit === false ? 'none' : (conn.options.rateLimit.policy ?? 'close');
     if (conn.messagesRateLimited > 0) increment(stats.rateLimited, policy, conn.messagesRateLimited);
-    increment(stats.closes, `${closeCodeLabel(info.code)}|${info.initiatedBy}`, 1);
+    increment(stats.closes, closeSeriesKey(info.code, info.initiatedBy), 1);
     stats.connectionSeconds.observe((Date.now() - conn.openedAt) / 1000);
   }
 

@@ -41,14 +41,27 @@ const KNOWN_CLOSE_CODES = new Set<number>([
   ...Object.values(ERROR_CODES).map((c) => c.closeCode),
 ]);
 
+// A close's series as one number, counted at every close without making a string: the code
+// label's stand-in (the code itself, or OTHER_APPLICATION_CODE / OTHER_CODE) times 2, plus 1
+// when the server closed. `closeSeriesLabels` turns it back into labels at scrape time.
+const OTHER_APPLICATION_CODE = 1;
+const OTHER_CODE = 0;
+
 /**
- * The `code` label of a close: the code itself for RFC 6455 codes and Kindling's own, `4xxx`
- * for other application codes and `other` for anything else, so a peer choosing codes cannot
- * create series.
+ * The key a close is counted under: its `code` label and who closed, as one number. The `code`
+ * label is the code itself for RFC 6455 codes and Kindling's own, `4xxx` for other application
+ * codes and `other` for anything else, so a peer choosing codes cannot create series.
  */
-export function closeCodeLabel(code: number): string {
-  if (KNOWN_CLOSE_CODES.has(code)) return String(code);
-  return code >= 4000 && code <= 4999 ? '4xxx' : 'other';
+export function closeSeriesKey(code: number, initiatedBy: 'server' | 'client'): number {
+  const label = KNOWN_CLOSE_CODES.has(code) ? code : code >= 4000 && code <= 4999 ? OTHER_APPLICATION_CODE : OTHER_CODE;
+  return label * 2 + (initiatedBy === 'server' ? 1 : 0);
+}
+
+/** The `code` and `initiated_by` labels of a {@link closeSeriesKey}. */
+export function closeSeriesLabels(key: number): { readonly code: string; readonly initiatedBy: 'server' | 'client' } {
+  const label = Math.floor(key / 2);
+  const code = label === OTHER_APPLICATION_CODE ? '4xxx' : label === OTHER_CODE ? 'other' : String(label);
+  return { code, initiatedBy: key % 2 === 1 ? 'server' : 'client' };
 }
 
 const ERROR_CODE_NAMES = new Set(Object.keys(ERROR_CODES));

@@ -3,7 +3,7 @@ import type { TopicBus, WebSocketConnection } from '@kindling/websocket';
 import type { AppStats, WsRouteStats } from './app-stats.js';
 import type { BucketCounts } from './bucket-counts.js';
 import { registerBusMetrics } from './bus-metrics.js';
-import { methodLabel } from './labels.js';
+import { closeSeriesLabels, methodLabel } from './labels.js';
 import type { PromClient } from './load-prom-client.js';
 
 type Labels = Record<string, string | number>;
@@ -111,7 +111,7 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
     function* () {
       for (const [route, s] of routes()) {
         for (const [key, n] of s.closes) {
-          const [code = '', initiatedBy = ''] = key.split('|');
+          const { code, initiatedBy } = closeSeriesLabels(key);
           yield [{ route, code, initiated_by: initiatedBy }, n];
         }
       }
