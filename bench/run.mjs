@@ -5,7 +5,7 @@
 //   node bench/run.mjs --smoke            every mode for about 1 s against raw uWS only (and the
 //                                         heartbeat group's Kindling server)
 //   node bench/run.mjs --tmp memory       write to bench/results/tmp/ (a trial run, not a result)
-// Groups: loadgen, echo, shared-core, latency, memory, heartbeat, upgrade, broadcast, http, cluster.
+// Groups: loadgen, echo, shared-core, latency, memory, heartbeat, upgrade, upgrade-work, broadcast, http, cluster.
 // See bench/README.md.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +21,10 @@ import { machine, render, targets } from './lib/report.mjs';
 import { attempt, log, na, setRetryBudget } from './lib/servers.mjs';
 import { sharedCoreGroup } from './lib/shared-core.mjs';
 import { upgradeGroup } from './lib/upgrade.mjs';
+import { upgradeWorkGroup } from './lib/upgrade-work.mjs';
 
-const GROUPS = ['loadgen', 'echo', 'shared-core', 'latency', 'memory', 'heartbeat', 'upgrade', 'broadcast', 'http', 'cluster'];
-const RUN_LIMIT_MS = 25 * 60_000;
+const GROUPS = ['loadgen', 'echo', 'shared-core', 'latency', 'memory', 'heartbeat', 'upgrade', 'upgrade-work', 'broadcast', 'http', 'cluster'];
+const RUN_LIMIT_MS = 35 * 60_000;
 
 const FULL = {
   loadgen: { depths: [16, 64, 128], warmup: 1, duration: 3 },
@@ -62,6 +63,7 @@ const FULL = {
   },
   heartbeat: { conns: 10_000, settleMs: 2_000, windowMs: 10_000, routes: ['/idle-off', '/idle', '/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 1, duration: 4, servers: ['raw', 'kindling-7', 'kindling-0', 'node-7', 'ws', 'fastify'] },
+  'upgrade-work': { upgrades: 4_000, concurrency: 10, startTimeoutMs: 120_000, servers: ['raw', 'kindling-7', 'kindling-0'] },
   broadcast: {
     subscribers: 10_000,
     inflight: 16,
@@ -89,6 +91,7 @@ const SMOKE = {
   },
   heartbeat: { conns: 1_000, settleMs: 200, windowMs: 3_000, routes: ['/idle-1s'] },
   upgrade: { concurrency: 50, warmup: 0.2, duration: 1, servers: ['raw'] },
+  'upgrade-work': { upgrades: 200, concurrency: 10, startTimeoutMs: 120_000, servers: ['raw'] },
   broadcast: { subscribers: 1_000, inflight: 16, warmup: 0.2, duration: 1, servers: ['raw-pub'] },
   http: { conns: 50, warmup: 0, duration: 1, servers: ['raw-http'] },
   cluster: { subscribers: 20, inflight: 4, payload: 64, warmup: 0.3, duration: 1, systems: ['kindling-redis', 'socketio-redis'] },
@@ -119,8 +122,9 @@ function parseArgs(argv) {
   }
   if (opts.name !== undefined && !/^[\w.-]+$/.test(opts.name)) usage(2);
   if (opts.rounds !== undefined && !(opts.rounds >= 1 && opts.rounds <= 10)) usage(2);
-  // The shared-core group starts every Kindling echo server: a smoke run leaves it out unless named.
-  if (opts.groups.length === 0) opts.groups = opts.smoke ? GROUPS.filter((g) => g !== 'shared-core') : [...GROUPS];
+  // The shared-core group starts every Kindling echo server and upgrade-work needs valgrind: a
+  // smoke run leaves them out unless named.
+  if (opts.groups.length === 0) opts.groups = opts.smoke ? GROUPS.filter((g) => g !== 'shared-core' && g !== 'upgrade-work') : [...GROUPS];
   return opts;
 }
 
@@ -132,6 +136,7 @@ const RUNNERS = {
   memory: (cfg) => memoryGroup(cfg, cfg.servers),
   heartbeat: (cfg) => heartbeatGroup(cfg),
   upgrade: (cfg) => upgradeGroup(cfg, cfg.servers),
+  'upgrade-work': (cfg) => upgradeWorkGroup(cfg, cfg.servers),
   broadcast: (cfg) => broadcastGroup(cfg, cfg.servers),
   http: (cfg) => httpGroup(cfg, cfg.servers),
   cluster: (cfg) => clusterGroup(cfg),
@@ -150,7 +155,7 @@ async function main() {
   const groups = [];
   for (const id of opts.groups) {
     log(`group ${id}`);
-    if (built.error && id !== 'http') {
+    if (built.error && id !== 'http' && id !== 'upgrade-work') {
       groups.push({ id, title: id, intro: na(built.error), columns: ['result'], rows: [[na(built.error)]], data: {} });
       continue;
     }

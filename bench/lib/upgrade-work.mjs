@@ -1,0 +1,144 @@
+// Group "upgrade-work": the CPU instructions one WebSocket upgrade costs the server in user space,
+// counted by valgrind's callgrind. Rates and CPU-seconds move with whatever else the host runs;
+// an instruction count does not, so this group can tell a change of a few percent in the upgrade
+// path from noise, where the upgrade group cannot. Kernel work (accept, the socket calls) is not
+// counted: it is the same for every server here.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BENCH_DIR, Unavailable } from './proc.mjs';
+import { SERVERS, attempt, fmtInt, fmtRatio, log, na } from './servers.mjs';
+
+const HEADERS = { 'X-Client-Version': '1.2.3', Cookie: 'session=s3cr3t; theme=dark' };
+// A small young generation makes scavenges frequent, so every counted window holds many of them
+// and the garbage collector's share is averaged instead of landing in one window or the next.
+const NODE_FLAGS = ['--max-semi-space-size=1'];
+
+/** The request each server gets: the seven-extractor route's, except for the route without extractors. */
+const pathFor = (id) => (id === 'kindling-0' ? SERVERS[id].path : SERVERS['kindling-7'].path);
+
+export async function upgradeWorkGroup(cfg, ids) {
+  for (const tool of ['valgrind', 'callgrind_control']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) throw new Unavailable(`${tool} not installed (apt-get install valgrind)`);
+  }
+  const results = {};
+  for (const id of ids) {
+    results[id] = await attempt(() => countUpgrade(SERVERS[id], pathFor(id), cfg));
+    const v = results[id].value;
+    log(`upgrade-work: ${SERVERS[id].label}:`, v ? `${fmtInt(v)} instructions per upgrade` : na(results[id].error));
+  }
+  const raw = results.raw?.value;
+  const data = {};
+  const rows = ids.map((id) => {
+    const { value, error } = results[id];
+    if (value === undefined) return [SERVERS[id].label, na(error), '—', '—'];
+    data[id] = { instructions: value };
+    return [SERVERS[id].label, fmtInt(value), fmtInt(value - raw), fmtRatio(raw / value)];
+  });
+  return {
+    id: 'upgrade-work',
+    title: 'Instructions per upgrade',
+    intro:
+      `The server runs under valgrind's callgrind (node ${NODE_FLAGS.join(' ')}). ${cfg.upgrades} upgrades warm it up, ` +
+      `then the instructions of the next ${cfg.upgrades} are counted, ${cfg.concurrency} at a time: connect, the same ` +
+      'request as the upgrade group, read the 101, reset. User space only (kernel work is the same for every ' +
+      'server). The count does not move with the load on the host, so it shows changes of a few percent that ' +
+      'the upgrade group\'s rates hide; "raw / server" is how the rates would compare if the kernel cost nothing.',
+    columns: ['Server', 'instructions per upgrade', 'more than raw uWS', 'raw / server'],
+    rows,
+    data,
+  };
+}
+
+/** Starts `def` under callgrind and returns the instructions per upgrade of the counted window. */
+async function countUpgrade(def, path, cfg) {
+  const dir = mkdtempSync(join(tmpdir(), 'kindling-upgrade-work-'));
+  const child = spawn(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--smc-check=all-non-file',
+      '--dump-instr=no',
+      `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
+      'node',
+      ...NODE_FLAGS,
+      def.file,
+      '0',
+    ],
+    { cwd: join(BENCH_DIR, 'servers'), env: { ...process.env, ...def.env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    const port = await readyPort(child, cfg.startTimeoutMs);
+    await upgrades(port, path, cfg.upgrades, cfg.concurrency);
+    control(child.pid, '-z');
+    await upgrades(port, path, cfg.upgrades, cfg.concurrency);
+    control(child.pid, '-d', 'window');
+    child.kill('SIGINT');
+    await exited;
+    const dump = readdirSync(dir).find((name) => name.endsWith('.1'));
+    if (dump === undefined) throw new Error(`callgrind wrote no dump; ${stderr.trim().split('\n').pop()}`);
+    const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, dump), 'utf8'));
+    if (totals === null) throw new Error('no totals in the callgrind dump');
+    return Number(totals[1]) / cfg.upgrades;
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function control(pid, ...args) {
+  const r = spawnSync('callgrind_control', [...args, String(pid)], { encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+}
+
+/** Resolves with the port of the server's `READY <port>` line. */
+function readyPort(child, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`no READY line within ${timeoutMs} ms`)), timeoutMs);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /READY (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code}) before READY`)));
+  });
+}
+
+/** Performs `total` upgrades of `path`, `concurrency` at a time; rejects on anything but a 101. */
+function upgrades(port, path, total, concurrency) {
+  const head =
+    `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
+    `${Object.entries(HEADERS)
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('')}\r\n`;
+  return new Promise((resolve, reject) => {
+    let started = 0;
+    let done = 0;
+    const next = () => {
+      if (started === total) return;
+      started++;
+      const socket = connect(port, '127.0.0.1', () => socket.write(head));
+      let answer = '';
+      socket.on('data', (chunk) => {
+        answer += chunk.toString('latin1');
+        if (!answer.includes('\r\n\r\n')) return;
+        socket.resetAndDestroy();
+        if (!answer.startsWith('HTTP/1.1 101 ')) return reject(new Error(`not a 101: ${answer.split('\r\n')[0]}`));
+        if (++done === total) resolve();
+        else next();
+      });
+      socket.on('error', reject);
+    };
+    for (let i = 0; i < concurrency; i++) next();
+  });
+}
