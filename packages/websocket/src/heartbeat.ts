@@ -170,6 +170,9 @@ export class Heartbeats {
   readonly counters: HeartbeatCounters = { heartbeatPings: 0, heartbeatTimeouts: 0 };
   readonly #sweeper: Sweeper;
   readonly #wheels = new Map<string, HeartbeatWheel>();
+  // The same wheels by options object: a route's connections share one, so finding their wheel
+  // needs no key string made and hashed per connection.
+  readonly #byOptions = new WeakMap<Readonly<HeartbeatOptions>, HeartbeatWheel>();
 
   constructor(sweeper: Sweeper) {
     this.#sweeper = sweeper;
@@ -185,13 +188,19 @@ export class Heartbeats {
   /** Starts watching an open connection; `now` is on the sweeper's clock, `performance.now()`. */
   add(conn: HeartbeatTarget, options: Readonly<HeartbeatOptions>, now: number = performance.now()): void {
     if (conn[kHeartbeat] !== undefined) return;
+    (this.#byOptions.get(options) ?? this.#wheelFor(options)).add(conn, now);
+  }
+
+  /** The wheel of these timings, made on first use. */
+  #wheelFor(options: Readonly<HeartbeatOptions>): HeartbeatWheel {
     const key = `${options.intervalMs}/${options.timeoutMs}`;
     let wheel = this.#wheels.get(key);
     if (wheel === undefined) {
       wheel = new HeartbeatWheel(options, this);
       this.#wheels.set(key, wheel);
     }
-    wheel.add(conn, now);
+    this.#byOptions.set(options, wheel);
+    return wheel;
   }
 
   /** Stops watching a connection (it closed). */

@@ -48,6 +48,24 @@ describe('Sweeper', () => {
     assert.match(String(errors[0]), /bad task/);
   });
 
+  it('deleting the last task stops the timer at its next tick; a task added before then keeps it', async () => {
+    const sweeper = new Sweeper(() => undefined);
+    const first = task(20, 1_000, [], 'first');
+    sweeper.add(first);
+    sweeper.delete(first);
+    assert.equal(sweeper.size, 0);
+    assert.equal(sweeper.tickMs, 20, 'still running until its next tick');
+    const log: string[] = [];
+    sweeper.add(task(20, 1, log, 'second'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.deepEqual(log, ['second'], 'the same timer ran the task added meanwhile');
+    assert.equal(sweeper.tickMs, undefined, 'stopped at the tick that found it empty');
+    sweeper.add(first);
+    sweeper.delete(first);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    assert.equal(sweeper.tickMs, undefined);
+  });
+
   it('delete() and stop() remove tasks', () => {
     const sweeper = new Sweeper(() => undefined);
     const t = task(100, 5, [], 't');

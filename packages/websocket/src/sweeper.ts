@@ -18,8 +18,10 @@ const MAX_TICK_MS = 1000;
 
 /**
  * One unref'd interval timer for any number of {@link SweepTask}s, so timeouts hold at
- * 100k connections. Starts with the first task, stops when the last one is gone, and speeds
- * up when a task needs a finer resolution.
+ * 100k connections. Starts with the first task, stops on the first tick that finds no task
+ * left, and speeds up when a task needs a finer resolution. Stopping at a tick rather than at
+ * the last `delete()` keeps connections that come and go one at a time from creating and
+ * clearing a timer each.
  */
 export class Sweeper {
   readonly #tasks = new Set<SweepTask>();
@@ -55,10 +57,9 @@ export class Sweeper {
     return this.#tasks.has(task);
   }
 
-  /** Removes a task. */
+  /** Removes a task. The timer stops on its next tick if no task is left by then. */
   delete(task: SweepTask): void {
     this.#tasks.delete(task);
-    if (this.#tasks.size === 0) this.stop();
   }
 
   /** Stops the timer and forgets every task. */
