@@ -1,6 +1,5 @@
-import type { Registry } from 'prom-client';
 import type { BusStats } from '@kindling/websocket';
-import type { PromClient } from './load-prom-client.js';
+import { scrapedCounter, scrapedGauge, type SeriesTarget } from './scraped-series.js';
 
 type CountField = 'published' | 'failed' | 'possiblyLost' | 'received';
 
@@ -9,33 +8,17 @@ type CountField = 'published' | 'failed' | 'possiblyLost' | 'received';
  * (the bus keeps them as plain numbers; nothing here runs per publish). The only label is the
  * bus kind (`local`, `threads`, `redis`), never a topic. See docs/metrics.md.
  */
-export function registerBusMetrics(prom: PromClient, registry: Registry, prefix: string, stats: () => BusStats): void {
-  const registers = [registry];
+export function registerBusMetrics(target: SeriesTarget, stats: () => BusStats): void {
   const labelNames = ['bus'];
-
   const counter = (name: string, help: string, field: CountField) =>
-    new prom.Counter({
-      name: prefix + name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        const s = stats();
-        this.reset();
-        this.inc({ bus: s.kind }, s[field]);
-      },
+    scrapedCounter(target, name, help, labelNames, () => {
+      const s = stats();
+      return [[{ bus: s.kind }, s[field]]];
     });
   const gauge = (name: string, help: string, value: (s: BusStats) => number) =>
-    new prom.Gauge({
-      name: prefix + name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        const s = stats();
-        this.reset();
-        this.set({ bus: s.kind }, value(s));
-      },
+    scrapedGauge(target, name, help, labelNames, () => {
+      const s = stats();
+      return [[{ bus: s.kind }, value(s)]];
     });
 
   counter('bus_publishes_total', 'Publishes the topic bus handed to the other threads/nodes, by bus kind.', 'published');

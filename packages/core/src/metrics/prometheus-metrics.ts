@@ -5,9 +5,7 @@ import type { BucketCounts } from './bucket-counts.js';
 import { registerBusMetrics } from './bus-metrics.js';
 import { closeSeriesLabels, methodLabel } from './labels.js';
 import type { PromClient } from './load-prom-client.js';
-
-type Labels = Record<string, string | number>;
-type Row<T> = readonly [Labels, T];
+import { scrapedCounter, scrapedGauge, type Labels, type Row, type SeriesTarget } from './scraped-series.js';
 
 /** What the collectors read at scrape time. */
 export interface ScrapeSource {
@@ -29,17 +27,7 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
   const { stats } = source;
   const registers = [registry];
 
-  const counter = (name: string, help: string, labelNames: readonly string[], rows: () => Iterable<Row<number>>) =>
-    new prom.Counter({
-      name: prefix + name,
-      help,
-      labelNames,
-      registers,
-      collect() {
-        this.reset();
-        for (const [labels, value] of rows()) this.inc(labels, value);
-      },
-    });
+  const target: SeriesTarget = { prom, registry, prefix };
 
   /**
    * A histogram whose buckets were counted by Kindling: prom-client renders a histogram from
@@ -62,20 +50,13 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
 
   const routes = () => routeStats(stats, source.wsRoutes);
 
-  new prom.Gauge({
-    name: `${prefix}ws_connections`,
-    help: 'Open WebSocket connections, by route pattern.',
-    labelNames: ['route'],
-    registers,
-    collect() {
-      const open = new Map<string, number>(source.wsRoutes.map((r) => [r, 0]));
-      for (const conn of source.connections) open.set(conn.route, (open.get(conn.route) ?? 0) + 1);
-      this.reset();
-      for (const [route, count] of open) this.set({ route }, count);
-    },
+  scrapedGauge(target, 'ws_connections', 'Open WebSocket connections, by route pattern.', ['route'], function* () {
+    const open = new Map<string, number>(source.wsRoutes.map((r) => [r, 0]));
+    for (const conn of source.connections) open.set(conn.route, (open.get(conn.route) ?? 0) + 1);
+    for (const [route, count] of open) yield [{ route }, count];
   });
 
-  counter('ws_upgrades_total', 'Upgrade requests answered, by route pattern and status (101: upgraded).', ['route', 'status'], function* () {
+  scrapedCounter(target, 'ws_upgrades_total', 'Upgrade requests answered, by route pattern and status (101: upgraded).', ['route', 'status'], function* () {
     for (const [route, s] of routes()) for (const [status, n] of s.upgrades) yield [{ route, status }, n];
   });
   new ScrapedHistogram('ws_upgrade_duration_seconds', 'Time from an upgrade request to its 101 or rejection, by route pattern.', ['route'], function* () {
@@ -88,11 +69,12 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       const open = live();
       for (const [route, s] of routes()) yield [{ route }, s[field] + (open.get(route)?.[field] ?? 0)];
     };
-  counter('ws_messages_received_total', 'WebSocket messages received, by route pattern.', ['route'], traffic('messagesIn'));
-  counter('ws_messages_sent_total', 'WebSocket messages sent (written or buffered), by route pattern.', ['route'], traffic('messagesOut'));
-  counter('ws_received_bytes_total', 'Payload bytes of the WebSocket messages received, by route pattern.', ['route'], traffic('bytesIn'));
-  counter('ws_sent_bytes_total', 'Payload bytes of the WebSocket messages sent, by route pattern.', ['route'], traffic('bytesOut'));
-  counter(
+  scrapedCounter(target, 'ws_messages_received_total', 'WebSocket messages received, by route pattern.', ['route'], traffic('messagesIn'));
+  scrapedCounter(target, 'ws_messages_sent_total', 'WebSocket messages sent (written or buffered), by route pattern.', ['route'], traffic('messagesOut'));
+  scrapedCounter(target, 'ws_received_bytes_total', 'Payload bytes of the WebSocket messages received, by route pattern.', ['route'], traffic('bytesIn'));
+  scrapedCounter(target, 'ws_sent_bytes_total', 'Payload bytes of the WebSocket messages sent, by route pattern.', ['route'], traffic('bytesOut'));
+  scrapedCounter(
+    target,
     'ws_send_results_total',
     'Sends that did not go straight out: buffered under backpressure, or dropped at the backpressure limit.',
     ['route', 'result'],
@@ -104,7 +86,8 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       }
     },
   );
-  counter(
+  scrapedCounter(
+    target,
     'ws_closes_total',
     'Closed WebSocket connections, by route pattern, close code and who closed (server or client).',
     ['route', 'code', 'initiated_by'],
@@ -117,10 +100,17 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       }
     },
   );
-  counter('ws_heartbeat_timeouts_total', 'Connections closed because they did not answer a heartbeat ping, by route pattern.', ['route'], function* () {
-    for (const [route, s] of routes()) yield [{ route }, s.heartbeatTimeouts];
-  });
-  counter(
+  scrapedCounter(
+    target,
+    'ws_heartbeat_timeouts_total',
+    'Connections closed because they did not answer a heartbeat ping, by route pattern.',
+    ['route'],
+    function* () {
+      for (const [route, s] of routes()) yield [{ route }, s.heartbeatTimeouts];
+    },
+  );
+  scrapedCounter(
+    target,
     'ws_rate_limited_messages_total',
     'Messages refused by the rate limit, by route pattern and the action taken (drop, close, notify).',
     ['route', 'action'],
@@ -133,7 +123,8 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       }
     },
   );
-  counter(
+  scrapedCounter(
+    target,
     'ws_validation_failures_total',
     'Messages a messageHandler rejected (invalid JSON, failed validation, client errors), by route pattern and error code.',
     ['route', 'code'],
@@ -141,7 +132,8 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
       for (const [route, s] of routes()) for (const [code, n] of s.validationFailures) yield [{ route, code }, n];
     },
   );
-  counter(
+  scrapedCounter(
+    target,
     'ws_handler_errors_total',
     'Unexpected errors thrown by WebSocket handlers (handler, messageHandler, batchHandler), by route pattern.',
     ['route'],
@@ -163,7 +155,8 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
     for (const [route, s] of routes()) if (s.connectionSeconds.count > 0) yield [{ route }, s.connectionSeconds];
   });
 
-  counter(
+  scrapedCounter(
+    target,
     'http_requests_total',
     'HTTP requests answered, by route pattern, method and status (0: the client went away first).',
     ['route', 'method', 'status'],
@@ -183,7 +176,7 @@ export function registerKindlingMetrics(prom: PromClient, registry: Registry, pr
   );
 
   const { bus } = source;
-  if (bus !== undefined) registerBusMetrics(prom, registry, prefix, () => bus.stats());
+  if (bus !== undefined) registerBusMetrics(target, () => bus.stats());
 }
 
 /** Every WebSocket route's stats, the declared routes first (so they appear at 0). */
