@@ -69,12 +69,14 @@ export function reasonFrom(stderr, code) {
 
 /**
  * Starts `bench/servers/<file>` on port 0 and resolves once it printed `READY <port>`.
+ * `runner` is the command that runs the script (`node`, or e.g. valgrind followed by node);
+ * the returned pid is the runner's.
  * @returns {Promise<{ pid: number, port: number, stop: () => Promise<void>, stderr: () => string }>}
  */
-export function startServer(file, { timeoutMs = 15_000, env = {} } = {}) {
+export function startServer(file, { timeoutMs = 15_000, env = {}, runner = ['node'] } = {}) {
   const script = join(BENCH_DIR, 'servers', file);
   const child = track(
-    spawn('bash', ['-c', withNofile(`${pinning.server}node ${quote(script)} 0`)], {
+    spawn('bash', ['-c', withNofile(`${pinning.server}${runner.map(quote).join(' ')} ${quote(script)} 0`)], {
       cwd: BENCH_DIR,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...env },

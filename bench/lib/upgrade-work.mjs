@@ -5,21 +5,18 @@
 // counted: it is the same for every server here. The main thread's count is the figure; V8's
 // background threads (its optimizing compiler, still busy long after a warm-up under valgrind,
 // and GC helpers) are shown apart.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_DIR, Unavailable } from './proc.mjs';
+import { startServer, Unavailable } from './proc.mjs';
 import { SERVERS, attempt, fmtInt, fmtRatio, log, na } from './servers.mjs';
+import { HEADERS, pathFor } from './upgrade.mjs';
 
-const HEADERS = { 'X-Client-Version': '1.2.3', Cookie: 'session=s3cr3t; theme=dark' };
 // A small young generation makes scavenges frequent, so every counted window holds many of them
 // and the garbage collector's share is averaged instead of landing in one window or the next.
 const NODE_FLAGS = ['--max-semi-space-size=1'];
-
-/** The request each server gets: the seven-extractor route's, except for the route without extractors. */
-const pathFor = (id) => (id === 'kindling-0' ? SERVERS[id].path : SERVERS['kindling-7'].path);
 
 export async function upgradeWorkGroup(cfg, ids) {
   for (const tool of ['valgrind', 'callgrind_control']) {
@@ -59,49 +56,49 @@ export async function upgradeWorkGroup(cfg, ids) {
 /** Starts `def` under callgrind and returns the instructions per upgrade of the counted window. */
 async function countUpgrade(def, path, cfg) {
   const dir = mkdtempSync(join(tmpdir(), 'kindling-upgrade-work-'));
-  const child = spawn(
+  const runner = [
     'valgrind',
-    [
-      '--tool=callgrind',
-      '--smc-check=all-non-file',
-      '--dump-instr=no',
-      '--separate-threads=yes',
-      `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
-      'node',
-      ...NODE_FLAGS,
-      def.file,
-      '0',
-    ],
-    { cwd: join(BENCH_DIR, 'servers'), env: { ...process.env, ...def.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4_000)));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
+    '--tool=callgrind',
+    '--smc-check=all-non-file',
+    '--dump-instr=no',
+    '--separate-threads=yes',
+    `--callgrind-out-file=${join(dir, 'callgrind.%p')}`,
+    'node',
+    ...NODE_FLAGS,
+  ];
   try {
-    const port = await readyPort(child, cfg.startTimeoutMs);
-    await upgrades(port, path, cfg.upgrades, cfg.concurrency);
-    control(child.pid, '-z');
-    await upgrades(port, path, cfg.upgrades, cfg.concurrency);
-    control(child.pid, '-d', 'window');
-    child.kill('SIGINT');
-    await exited;
-    // With --separate-threads the window's dump is one file per thread: <name>.1-01 (main), -02, ...
-    let main;
-    let others = 0;
-    for (const name of readdirSync(dir)) {
-      const thread = /\.1-(\d+)$/.exec(name);
-      if (thread === null) continue;
-      const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
-      if (totals === null) throw new Error(`no totals in the callgrind dump ${name}`);
-      if (Number(thread[1]) === 1) main = Number(totals[1]);
-      else others += Number(totals[1]);
+    const server = await startServer(def.file, { env: def.env, timeoutMs: cfg.startTimeoutMs, runner });
+    try {
+      await upgrades(server.port, path, cfg.upgrades, cfg.concurrency);
+      control(server.pid, '-z');
+      await upgrades(server.port, path, cfg.upgrades, cfg.concurrency);
+      control(server.pid, '-d', 'window');
+    } finally {
+      await server.stop();
     }
-    if (main === undefined) throw new Error(`callgrind wrote no dump of the main thread; ${stderr.trim().split('\n').pop()}`);
-    return { main: main / cfg.upgrades, others: others / cfg.upgrades };
+    return windowCounts(dir, cfg.upgrades, server.stderr());
   } finally {
-    child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Reads the window's dump, one file per thread with --separate-threads (`<name>.1-01` is the
+ * main thread), as instructions per upgrade: the main thread's and the other threads' together.
+ */
+function windowCounts(dir, upgradesCounted, stderr) {
+  let main;
+  let others = 0;
+  for (const name of readdirSync(dir)) {
+    const thread = /\.1-(\d+)$/.exec(name);
+    if (thread === null) continue;
+    const totals = /^(?:summary|totals): (\d+)/m.exec(readFileSync(join(dir, name), 'utf8'));
+    if (totals === null) throw new Error(`no totals in the callgrind dump ${name}`);
+    if (Number(thread[1]) === 1) main = Number(totals[1]);
+    else others += Number(totals[1]);
+  }
+  if (main === undefined) throw new Error(`callgrind wrote no dump of the main thread; ${stderr.trim().split('\n').pop()}`);
+  return { main: main / upgradesCounted, others: others / upgradesCounted };
 }
 
 function control(pid, ...args) {
@@ -109,31 +106,12 @@ function control(pid, ...args) {
   if (r.status !== 0) throw new Error(`callgrind_control ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
 }
 
-/** Resolves with the port of the server's `READY <port>` line. */
-function readyPort(child, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`no READY line within ${timeoutMs} ms`)), timeoutMs);
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const m = /READY (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}) before READY`)));
-  });
-}
-
 /** Performs `total` upgrades of `path`, `concurrency` at a time; rejects on anything but a 101. */
 function upgrades(port, path, total, concurrency) {
   const head =
     `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
     'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n' +
-    `${Object.entries(HEADERS)
-      .map(([name, value]) => `${name}: ${value}\r\n`)
-      .join('')}\r\n`;
+    `${HEADERS.map((header) => `${header}\r\n`).join('')}\r\n`;
   return new Promise((resolve, reject) => {
     let started = 0;
     let done = 0;

@@ -2,11 +2,12 @@
 import { runLoadgen } from './proc.mjs';
 import { SERVERS, attempt, fmtCpu, fmtInt, fmtRatio, fmtUs, log, na, noise, quietly, withServer } from './servers.mjs';
 
-const HEADERS = ['X-Client-Version: 1.2.3', 'Cookie: session=s3cr3t; theme=dark'];
+/** The headers of every upgrade request the upgrade groups send. */
+export const HEADERS = ['X-Client-Version: 1.2.3', 'Cookie: session=s3cr3t; theme=dark'];
 const SEVEN = SERVERS['kindling-7'].path;
 
 /** Every server gets the same request as the seven-extractor route (the others ignore it). */
-const pathFor = (id) => (id === 'kindling-0' ? SERVERS[id].path : SEVEN);
+export const pathFor = (id) => (id === 'kindling-0' ? SERVERS[id].path : SEVEN);
 
 export async function upgradeGroup(cfg, ids) {
   const results = {};
